@@ -1,0 +1,1 @@
+"""Prefect flows: thin wiring of listeners → nlp → storage → reports."""

@@ -1,0 +1,171 @@
+"""Listen flow: collect → normalise + dedupe → score in batches → store → save cursor, per page.
+
+Thin by design: every step lives in a layer (listeners, nlp, storage); this module only wires them,
+adds retries to the I/O steps and reports progress. A page's cursor is saved only after its rows are
+durably stored, so a crash at any point loses nothing and duplicates nothing on the next run.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from listeners import Normalizer, registry
+from nlp import Scorer
+from storage import CursorStore, MentionStore, Rejected
+from voxpop.config import Settings, load_settings
+from voxpop.errors import VoxpopError
+
+
+@dataclass
+class SourceSummary:
+    """What one source contributed to a run."""
+
+    source: str
+    fetched: int = 0
+    duplicates: int = 0
+    no_brand: int = 0
+    excluded: int = 0
+    inserted: int = 0
+    quarantined: int = 0
+    pages: int = 0
+    error: str | None = None
+    by_brand: dict[str, int] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=2)
+def _scorer(sentiment: str, languages: tuple[str, ...], extra_aspects: str, batch_size: int) -> Scorer:
+    """One scorer per process and model config: loading models per page would dominate the run."""
+    return Scorer(sentiment=sentiment, languages=languages, extra_aspects=json.loads(extra_aspects),
+                  batch_size=batch_size)
+
+
+def get_scorer(settings: Settings) -> Scorer:
+    """The cached scorer for these settings."""
+    m = settings.model
+    return _scorer(m.sentiment, tuple(settings.languages), json.dumps(m.extra_aspects, sort_keys=True),
+                   m.batch_size)
+
+
+@task(name="score-page", cache_policy=NO_CACHE)
+def score_records(records: list[dict[str, Any]], settings: Settings, progress: Any = None) -> list[dict[str, Any]]:
+    """Add the NLP columns to each record (pure transform)."""
+    scorer = get_scorer(settings)
+    scores = scorer.score([r["text"] for r in records], on_progress=progress)
+    return [{**rec, **s.columns(), "model_version": scorer.model_version} for rec, s in
+            zip(records, scores, strict=True)]
+
+
+@task(name="store-page", retries=3, retry_delay_seconds=[1, 5, 20], cache_policy=NO_CACHE)
+def store_records(
+    records: list[dict[str, Any]], rejects: list[Rejected], store_root: str, source: str, run_id: str
+) -> tuple[int, int]:
+    """Upsert scored rows and quarantine rejects; returns (inserted, quarantined)."""
+    store = MentionStore(store_root)
+    quarantined = store.quarantine(rejects, run_id=run_id)
+    result = store.upsert(records, source=source, run_id=run_id)
+    return result.inserted, quarantined + result.quarantined
+
+
+@task(name="save-cursor", retries=3, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def save_cursor(store_root: str, source: str, cursor: dict[str, Any] | None) -> None:
+    """Persist the cursor (only ever called after ``store_records`` returned)."""
+    CursorStore(MentionStore(store_root).state_dir).save(source, cursor)
+
+
+def _dedupe(records: list[dict[str, Any]], store: MentionStore, seen: set[str]) -> list[dict[str, Any]]:
+    """Drop rows already stored or already seen in this run (platform + native id)."""
+    fresh = []
+    for rec in records:
+        if rec["mention_id"] in seen:
+            continue
+        seen.add(rec["mention_id"])
+        fresh.append(rec)
+    known = store.known_ids((r["mention_id"], r["created_at"]) for r in fresh)
+    return [r for r in fresh if r["mention_id"] not in known]
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress | None]:
+    if not enabled:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=False) as bar:
+        yield bar
+
+
+def _run_source(settings: Settings, name: str, run_id: str, bar: Progress | None) -> SourceSummary:
+    logger = get_run_logger()
+    summary = SourceSummary(source=name)
+    src = next(s for s in settings.sources if s.name == name)
+    root = str(settings.storage.path)
+    store = MentionStore(root)
+    listener = registry.create(src, settings)
+    normalize = Normalizer(settings, source=name, run_id=run_id)
+    cursor = CursorStore(store.state_dir).get(name)
+    seen: set[str] = set()
+    task_id = bar.add_task(f"[cyan]{name}[/] scoring", total=0) if bar else None
+    for page in listener.pages(cursor):
+        summary.pages += 1
+        summary.fetched += len(page.mentions)
+        normalized = normalize(page.mentions)
+        records = _dedupe(normalized, store, seen)
+        summary.duplicates += len(normalized) - len(records)
+        advance = None
+        if bar is not None and task_id is not None:
+            bar.update(task_id, total=(bar.tasks[task_id].total or 0) + len(records))
+            advance = lambda n: bar.advance(task_id, n)  # noqa: E731 - tiny callback
+        scored = score_records(records, settings, advance) if records else []
+        inserted, quarantined = store_records(scored, page.rejects, root, name, run_id)
+        save_cursor(root, name, page.cursor)
+        summary.inserted += inserted
+        summary.quarantined += quarantined
+        logger.info("%s page %d: %d fetched, %d new, %d stored, %d quarantined", name, summary.pages,
+                    len(page.mentions), len(records), inserted, quarantined)
+    summary.no_brand = normalize.stats.no_brand
+    summary.excluded = normalize.stats.excluded
+    summary.by_brand = dict(normalize.stats.by_brand)
+    return summary
+
+
+@flow(name="voxpop-listen")
+def listen(config: str = "voxpop.yaml", sources: Sequence[str] | None = None, progress: bool = False) -> dict[str, Any]:
+    """Collect, score and store mentions from every enabled source (or only ``sources``).
+
+    One failing source is logged and reported; the others still run. The flow fails at the end if any
+    source failed, so a deployment shows red while the data of healthy sources is kept.
+    """
+    logger = get_run_logger()
+    settings = load_settings(config)
+    run_id = str(flow_run.get_id() or uuid.uuid4())
+    wanted = [s.name for s in settings.sources if s.enabled and (not sources or s.name in sources)]
+    unknown = sorted(set(sources or []) - {s.name for s in settings.sources})
+    if unknown:
+        raise VoxpopError(f"unknown source(s) {unknown}; configured: {[s.name for s in settings.sources]}")
+    if not wanted:
+        raise VoxpopError("no enabled sources to listen to; add one under `sources:` in the config")
+    summaries = []
+    with _progress(progress) as bar:
+        for name in wanted:
+            try:
+                summaries.append(_run_source(settings, name, run_id, bar))
+            except VoxpopError as exc:
+                logger.error("source %s failed: %s", name, exc)  # noqa: TRY400 - message is the user-facing error
+                summaries.append(SourceSummary(source=name, error=str(exc)))
+    result = {"run_id": run_id, "storage": str(settings.storage.path), "sources": [asdict(s) for s in summaries],
+              "total_stored": MentionStore(settings.storage.path).count()}
+    failed = [s for s in summaries if s.error]
+    if failed:
+        raise VoxpopError("; ".join(f"{s.source}: {s.error}" for s in failed))
+    return result

@@ -1,0 +1,51 @@
+"""Report flow: read the Parquet through DuckDB, write the HTML and Markdown report, publish an artifact."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from nlp.aspects import Taxonomy
+from reports import build_report
+from storage import connect
+from voxpop.config import load_settings
+
+
+@task(name="build-report", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+def build(config: str, lang: str | None, days: int | None, start: date | None, end: date | None) -> dict[str, Any]:
+    """Aggregate and render (read-only on the dataset, so retrying is safe)."""
+    settings = load_settings(config)
+    taxonomy = {a.name: {"labels": dict(a.labels), "cx_area": a.cx_area}
+                for a in Taxonomy.load(extra=settings.model.extra_aspects)}
+    with connect(settings.storage.path) as con:
+        files = build_report(
+            con,
+            out_dir=settings.report.out_dir,
+            project=settings.project,
+            taxonomy=taxonomy,
+            lang=lang or settings.report.lang,
+            days=days or settings.report.window_days,
+            start=start,
+            end=end,
+        )
+    return {"html": str(files.html), "markdown": str(files.markdown), "summary": files.summary}
+
+
+@flow(name="voxpop-report")
+def report(
+    config: str = "voxpop.yaml",
+    lang: str | None = None,
+    days: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[str, Any]:
+    """Trend and pain-point report for the last ``days`` days (or ``start``..``end``)."""
+    result = build(config, lang, days, start, end)
+    create_markdown_artifact(key="voxpop-report", markdown=result["summary"],
+                             description=f"Report written to {result['html']}")
+    get_run_logger().info("report written to %s", result["html"])
+    return {"html": result["html"], "markdown": result["markdown"]}

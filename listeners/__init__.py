@@ -1,0 +1,18 @@
+"""Listeners: one module per source, a common protocol, and a registry of source types."""
+
+from listeners._base import Listener, Mention, Page, registry
+from listeners._file import SAMPLE_PATH, FileListener, parse_timestamp
+from listeners._normalize import BrandMatcher, Normalizer, Pseudonymizer
+
+__all__ = [
+    "SAMPLE_PATH",
+    "BrandMatcher",
+    "FileListener",
+    "Listener",
+    "Mention",
+    "Normalizer",
+    "Page",
+    "Pseudonymizer",
+    "parse_timestamp",
+    "registry",
+]

@@ -1,0 +1,154 @@
+"""Turn source ``Mention`` objects into storage records: brand matching and author pseudonymisation.
+
+Brand terms match at word starts in a normalised, ASCII-folded form, so "Narmart'tan", "#NarmartPayız",
+"Нармарте" and "@narmart" all count. A mention that matches no tracked brand (or only through an
+excluded term) is dropped and counted, not quarantined: search APIs return such noise by design.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from listeners._base import Mention
+from storage._files import write_text_atomic
+from voxpop.config import Brand, Settings
+from voxpop.text import match_form, term_pattern
+
+
+@dataclass(frozen=True)
+class _CompiledBrand:
+    brand: Brand
+    is_competitor: bool
+    terms: tuple[tuple[str, Any], ...]  # (configured term, compiled pattern)
+    exclude: Any
+
+
+@dataclass
+class NormalizeStats:
+    """Counts for the run summary."""
+
+    kept: int = 0
+    no_brand: int = 0
+    excluded: int = 0
+    by_brand: dict[str, int] = field(default_factory=dict)
+
+
+class BrandMatcher:
+    """Finds which tracked brands a text mentions and through which configured terms."""
+
+    def __init__(self, settings: Settings) -> None:
+        compiled = []
+        for brand, is_comp in settings.all_brands():
+            terms = tuple((t, term_pattern([t])) for t in brand.terms())
+            compiled.append(_CompiledBrand(brand, is_comp, terms, term_pattern(brand.exclude)))
+        self._brands = compiled
+        self._by_name = {c.brand.name: c for c in compiled}
+
+    def match(self, text: str, hint: str | None = None) -> tuple[list[tuple[str, bool]], list[str], bool]:
+        """Return ([(brand, is_competitor)] in order of first appearance, matched terms, excluded?)."""
+        form = match_form(text)
+        hits: list[tuple[int, str, bool]] = []
+        matched: list[str] = []
+        excluded = False
+        for c in self._brands:
+            first = None
+            for term, pattern in c.terms:
+                m = pattern.search(form) if pattern else None
+                if m:
+                    matched.append(term)
+                    first = m.start() if first is None else min(first, m.start())
+            if first is None:
+                continue
+            if c.exclude is not None and c.exclude.search(form):
+                excluded = True
+                continue
+            hits.append((first, c.brand.name, c.is_competitor))
+        if hint and hint in self._by_name and all(name != hint for _, name, _ in hits):
+            hits.insert(0, (-1, hint, self._by_name[hint].is_competitor))
+        hits.sort()
+        return [(name, comp) for _, name, comp in hits], list(dict.fromkeys(matched)), excluded
+
+
+class Pseudonymizer:
+    """Keyed hash of author handles: stable per key, useless without it (HMAC-SHA256)."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Pseudonymizer:
+        """Key from the environment / secret block, else a random key kept in the dataset's state dir."""
+        if settings.privacy.pseudonym_key is not None:
+            return cls(settings.privacy.pseudonym_key.get_secret_value().encode())
+        key_file = Path(settings.storage.path) / "state" / "pseudonym.key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(key_file, secrets.token_hex(32), mode=0o600)
+        return cls(key_file.read_text(encoding="utf-8").strip().encode())
+
+    def __call__(self, platform: str, handle: str | None) -> str | None:
+        if not handle:
+            return None
+        ident = f"{platform}:{handle.strip().lstrip('@').casefold()}".encode()
+        return hmac.new(self._key, ident, hashlib.sha256).hexdigest()[:16]
+
+
+class Normalizer:
+    """Mentions → storage records (without the NLP columns, which the scorer adds)."""
+
+    def __init__(self, settings: Settings, *, source: str, run_id: str) -> None:
+        self.matcher = BrandMatcher(settings)
+        self.pseudonymize = Pseudonymizer.from_settings(settings)
+        self.keep_handles = not settings.privacy.pseudonymize_authors
+        self.source = source
+        self.run_id = run_id
+        self.stats = NormalizeStats()
+
+    def __call__(self, mentions: list[Mention]) -> list[dict[str, Any]]:
+        """Records for the mentions that are about a tracked brand."""
+        collected_at = datetime.now(UTC)
+        out = []
+        for m in mentions:
+            brands, terms, excluded = self.matcher.match(m.text, m.brand_hint)
+            if not brands:
+                if excluded:
+                    self.stats.excluded += 1
+                else:
+                    self.stats.no_brand += 1
+                continue
+            brand, is_comp = brands[0]
+            self.stats.kept += 1
+            self.stats.by_brand[brand] = self.stats.by_brand.get(brand, 0) + 1
+            out.append(
+                {
+                    "mention_id": m.mention_id,
+                    "platform": m.platform,
+                    "native_id": m.native_id,
+                    "url": m.url,
+                    "created_at": m.created_at,
+                    "collected_at": collected_at,
+                    "source": self.source,
+                    "brand": brand,
+                    "is_competitor": is_comp,
+                    "brands": [b for b, _ in brands],
+                    "matched_terms": terms,
+                    "author_hash": self.pseudonymize(m.platform, m.author),
+                    "author_handle": m.author if self.keep_handles else None,
+                    "thread_id": m.thread_id,
+                    "parent_id": m.parent_id,
+                    "likes": m.likes,
+                    "reposts": m.reposts,
+                    "replies": m.replies,
+                    "views": m.views,
+                    "text": m.text,
+                    "run_id": self.run_id,
+                }
+            )
+        return out
+

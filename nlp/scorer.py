@@ -1,0 +1,115 @@
+"""The scorer: language, sentiment, aspects and pain-point flag for a batch of texts.
+
+Batched so a progress callback can report, and so memory stays flat on long imports. A text that cannot
+be scored (empty, not a string) gets a row with ``sentiment=None`` and an ``error``; it never fails the
+batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nlp.aspects import AspectTagger, Taxonomy
+from nlp.langid import UNDETERMINED, LanguageIdentifier
+from nlp.sentiment import LABELS, HeadSentiment, SentimentModel, load_sentiment
+
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class Score:
+    """NLP columns of one mention."""
+
+    lang: str = UNDETERMINED
+    lang_confidence: float = 0.0
+    sentiment: str | None = None
+    sentiment_score: float | None = None
+    sentiment_confidence: float | None = None
+    sentiment_probs: dict[str, float] | None = None
+    aspects: list[str] = field(default_factory=list)
+    is_pain_point: bool = False
+    error: str | None = None
+
+    def columns(self) -> dict[str, Any]:
+        """The fields that go into a storage record."""
+        return {
+            "lang": self.lang,
+            "lang_confidence": self.lang_confidence,
+            "sentiment": self.sentiment,
+            "sentiment_score": self.sentiment_score,
+            "sentiment_confidence": self.sentiment_confidence,
+            "sentiment_probs": self.sentiment_probs,
+            "aspects": self.aspects,
+            "is_pain_point": self.is_pain_point,
+            "topic": None,
+        }
+
+
+class Scorer:
+    """Everything NLP the pipeline needs, loaded once and reused across batches."""
+
+    def __init__(
+        self,
+        *,
+        sentiment: str | SentimentModel = "default",
+        languages: Sequence[str] = ("az", "tr", "hy", "ru", "en"),
+        extra_aspects: Mapping[str, Mapping[str, Any]] | None = None,
+        batch_size: int = 64,
+    ) -> None:
+        self.sentiment = load_sentiment(sentiment) if isinstance(sentiment, str) else sentiment
+        self.langid = LanguageIdentifier(languages)
+        self.taxonomy = Taxonomy.load(extra=extra_aspects)
+        self.tagger = AspectTagger(self.taxonomy)
+        self.batch_size = batch_size
+        self.model_version = f"{self.sentiment.version}+aspects-{len(self.taxonomy.names)}"
+
+    def score(self, texts: Sequence[Any], on_progress: Progress | None = None) -> list[Score]:
+        """Score every text, in order; ``on_progress(n)`` is called after each batch of n texts."""
+        results: list[Score] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = texts[start : start + self.batch_size]
+            results.extend(self._score_batch(batch))
+            if on_progress is not None:
+                on_progress(len(batch))
+        return results
+
+    def _score_batch(self, texts: Sequence[Any]) -> list[Score]:
+        out = [Score() for _ in texts]
+        ok: list[int] = []
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                out[i].error = f"text must be a string, not {type(text).__name__}"
+            elif not text.strip():
+                out[i].error = "empty text"
+            else:
+                ok.append(i)
+        if not ok:
+            return out
+        valid = [texts[i] for i in ok]
+        langs = self.langid.detect(valid)
+        probs = self.sentiment.predict_proba(valid)
+        aspects = self.tagger.tag_many(valid, [lang for lang, _ in langs])
+        for j, i in enumerate(ok):
+            p = np.asarray(probs[j], dtype=np.float64)
+            k = int(p.argmax())
+            s = out[i]
+            s.lang, s.lang_confidence = langs[j][0], round(langs[j][1], 4)
+            s.sentiment = LABELS[k]
+            s.sentiment_probs = {label: round(float(p[n]), 4) for n, label in enumerate(LABELS)}
+            # Rounded probabilities may miss 1 by 1e-4; push the remainder into the largest class.
+            s.sentiment_probs[LABELS[k]] = round(1 - sum(v for lab, v in s.sentiment_probs.items()
+                                                         if lab != LABELS[k]), 4)
+            s.sentiment_score = round(float(p[2] - p[0]), 4)
+            s.sentiment_confidence = round(float(p[k]), 4)
+            s.aspects = aspects[j]
+            s.is_pain_point = s.sentiment == "negative" and bool(s.aspects)
+        return out
+
+
+def uses_default_model(scorer: Scorer) -> bool:
+    """True when the bundled e5 + head model is in use (for the model card link in reports)."""
+    return isinstance(scorer.sentiment, HeadSentiment)

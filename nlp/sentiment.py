@@ -1,0 +1,214 @@
+"""Three-class sentiment: the default e5 + trained head, or any Hugging Face classifier.
+
+Both follow one contract (transformers' pipeline habit): preprocess → forward → postprocess into
+calibrated probabilities over ``LABELS`` with a numerically stable softmax.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from nlp.encoders import Encoder, default_encoder
+from voxpop.errors import ModelError
+
+LABELS = ("negative", "neutral", "positive")
+WEIGHTS_DIR = Path(__file__).parent / "weights"
+DEFAULT_HEAD = WEIGHTS_DIR / "sentiment_head.npz"
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """Row-wise softmax, stable for large logits (subtract the row max)."""
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class SentimentModel(Protocol):
+    """Returns P(negative, neutral, positive) per text."""
+
+    version: str
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Array (n, 3) in ``LABELS`` order."""
+        ...
+
+
+@dataclass
+class Head:
+    """A small MLP (or, with no hidden layer, logistic regression) over sentence embeddings.
+
+    Stored as ``.npz`` (weights) with a JSON metadata entry, a few hundred KB at most, so it ships in git.
+    """
+
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    temperature: float
+    meta: dict[str, Any]
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        """Forward pass: ReLU hidden layers, linear output."""
+        h = np.asarray(x, dtype=np.float32)
+        for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            h = h @ w + b
+            if i < len(self.weights) - 1:
+                h = np.maximum(h, 0)
+        return h
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities (temperature-scaled softmax)."""
+        return softmax(self.logits(x), self.temperature)
+
+    @property
+    def digest(self) -> str:
+        """Short content hash: part of ``model_version`` so rows say exactly which head scored them."""
+        h = hashlib.sha256()
+        for a in [*self.weights, *self.biases]:
+            h.update(np.ascontiguousarray(a, dtype=np.float32).tobytes())
+        h.update(str(self.temperature).encode())
+        return h.hexdigest()[:8]
+
+    def save(self, path: str | Path) -> None:
+        """Write weights and metadata to one ``.npz``."""
+        arrays = {f"w{i}": w.astype(np.float32) for i, w in enumerate(self.weights)}
+        arrays |= {f"b{i}": b.astype(np.float32) for i, b in enumerate(self.biases)}
+        meta = {**self.meta, "temperature": self.temperature, "labels": list(LABELS)}
+        np.savez_compressed(path, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Head:
+        """Read a head written by ``save``."""
+        path = Path(path)
+        if not path.exists():
+            raise ModelError(f"sentiment head {path} not found; run `make train-head` or reinstall voxpop")
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            n = sum(1 for k in data.files if k.startswith("w"))
+            weights = [data[f"w{i}"] for i in range(n)]
+            biases = [data[f"b{i}"] for i in range(n)]
+        if meta.get("labels") != list(LABELS):
+            raise ModelError(f"{path}: labels {meta.get('labels')} differ from {list(LABELS)}")
+        return cls(weights, biases, float(meta.get("temperature", 1.0)), meta)
+
+
+class HeadSentiment:
+    """Default model: bundled multilingual-e5-small embeddings + the head trained by this project."""
+
+    def __init__(self, head: Head | None = None, encoder: Encoder | None = None) -> None:
+        self.head = head or Head.load(DEFAULT_HEAD)
+        self.encoder = encoder or default_encoder()
+        self.version = f"{self.encoder.name}+head-{self.head.digest}"
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed, then apply the head."""
+        return self.head.predict_proba(self.encoder.encode(texts))
+
+    def predict_proba_embedded(self, embeddings: np.ndarray) -> np.ndarray:
+        """Apply the head to embeddings computed elsewhere (the scorer reuses them)."""
+        return self.head.predict_proba(embeddings)
+
+
+# ---- Hugging Face classifiers -------------------------------------------------------------------------
+_STAR = re.compile(r"^\s*([1-5])\s*stars?\s*$", re.IGNORECASE)
+_LABEL_N = re.compile(r"^label_(\d+)$", re.IGNORECASE)
+
+
+def label_mapping(id2label: dict[int, str]) -> np.ndarray:
+    """A (num_labels, 3) matrix folding a model's classes into negative/neutral/positive.
+
+    Handles named labels (negative/neg/neutral/positive/pos, any case), ``LABEL_n`` (3 classes in the
+    cardiffnlp order negative, neutral, positive; 2 classes negative, positive) and 1-5 star models
+    (1-2 negative, 3 neutral, 4-5 positive).
+    """
+    n = len(id2label)
+    m = np.zeros((n, 3), dtype=np.float64)
+    for idx in range(n):
+        name = str(id2label[idx]).strip().lower()
+        if star := _STAR.match(name):
+            stars = int(star.group(1))
+            m[idx, 0 if stars <= 2 else 1 if stars == 3 else 2] = 1
+        elif name.startswith("neg"):
+            m[idx, 0] = 1
+        elif name.startswith("neu"):
+            m[idx, 1] = 1
+        elif name.startswith("pos"):
+            m[idx, 2] = 1
+        elif (num := _LABEL_N.match(name)) and n in (2, 3):
+            k = int(num.group(1))
+            m[idx, {3: (0, 1, 2), 2: (0, 2)}[n][k]] = 1
+        else:
+            raise ModelError(
+                f"cannot map label {id2label[idx]!r} to positive/neutral/negative; use a model whose "
+                "id2label names its classes (negative/neutral/positive, LABEL_0..2 or 1-5 stars)"
+            )
+    return m
+
+
+class TransformersSentiment:
+    """Any ``AutoModelForSequenceClassification`` by hub id or local path, through ``transformers``."""
+
+    def __init__(self, model: str, *, device: str | None = None, batch_size: int = 32, max_length: int = 256) -> None:
+        try:
+            import torch  # noqa: PLC0415 - optional heavy dependency
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer  # noqa: PLC0415
+        except ImportError as exc:
+            raise ModelError("Hugging Face models need `pip install transformers torch==2.13.0`") from exc
+        self._torch = torch
+        self.device = device or _best_device(torch)
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(model)
+            self.model = AutoModelForSequenceClassification.from_pretrained(model)
+        except OSError as exc:
+            raise ModelError(
+                f"cannot load Hugging Face model {model!r}: {exc}. Give a local folder with config.json, "
+                "tokenizer and weights, or a hub id on a machine that can reach the hub."
+            ) from exc
+        self.model.eval().to(self.device)
+        if self.device == "cuda":
+            self.model.half()
+        self.mapping = label_mapping({int(k): v for k, v in self.model.config.id2label.items()})
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.version = f"hf:{Path(model).name if Path(model).exists() else model}"
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Batches sorted by length (less padding), outputs restored to input order."""
+        out = np.zeros((len(texts), 3), dtype=np.float64)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        torch = self._torch
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            enc = self.tokenizer(
+                [texts[i] for i in idx], padding=True, truncation=True, max_length=self.max_length,
+                return_tensors="pt",
+            ).to(self.device)
+            with torch.inference_mode():
+                logits = self.model(**enc).logits.float().cpu().numpy()
+            out[idx] = softmax(logits) @ self.mapping
+        return out
+
+
+def _best_device(torch: Any) -> str:
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def load_sentiment(name: str = "default", **kwargs: Any) -> SentimentModel:
+    """'default' / 'e5-head' → bundled model; anything else → a Hugging Face id or local path."""
+    if name in {"default", "e5-head", "voxpop"}:
+        return HeadSentiment()
+    if Path(name).suffix == ".npz":
+        return HeadSentiment(head=Head.load(name))
+    return TransformersSentiment(name, **kwargs)

@@ -1,0 +1,256 @@
+"""The one SQL aggregation layer every report figure comes from; analysts can call it too.
+
+All functions take a DuckDB connection with the ``mentions`` view (``storage.connect``) and a ``Period``.
+The *period* is what the report is about; the *previous* period (same length, just before) is what
+growth is measured against; the *context* (both together) is what trend charts and spike detection see.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+
+# A spike needs a real baseline and a real count, not a jump from 0 to 2.
+BASELINE_DAYS = 14
+MIN_BASELINE_DAYS = 7
+MIN_SPIKE_COUNT = 8
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive date range of whole UTC days and the equally long range before it."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        """Length in days."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def previous(self) -> Period:
+        """The comparison period."""
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    @property
+    def context_start(self) -> date:
+        """First day shown in trend charts."""
+        return self.previous.start
+
+    @classmethod
+    def latest(cls, con: duckdb.DuckDBPyConnection, days: int, end: date | None = None,
+               start: date | None = None) -> Period:
+        """The ``days`` days ending at ``end`` (default: the newest mention's day)."""
+        if end is None:
+            newest = con.execute("SELECT max(CAST(created_at AS DATE)) FROM mentions").fetchone()
+            end = newest[0] if newest and newest[0] else date.today()
+        if start is None:
+            start = end - timedelta(days=days - 1)
+        if start > end:
+            msg = f"start {start} is after end {end}"
+            raise ValueError(msg)
+        return cls(start, end)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+_IN_PERIOD = "CAST(created_at AS DATE) BETWEEN ? AND ?"
+# Zero-filled brand x day counts over a span; parameters: the span three times.
+_DAILY_SQL = f"""
+    WITH days AS (SELECT CAST(d AS DATE) AS day
+                  FROM range(CAST(? AS DATE), CAST(? AS DATE) + 1, INTERVAL 1 DAY) t(d)),
+    brands AS (SELECT DISTINCT brand, is_competitor FROM mentions WHERE {_IN_PERIOD}),
+    counts AS (
+      SELECT brand, CAST(created_at AS DATE) AS day, count(*) AS mentions,
+             count(*) FILTER (sentiment = 'positive') AS positive,
+             count(*) FILTER (sentiment = 'negative') AS negative,
+             count(*) FILTER (is_pain_point) AS pain_points
+      FROM mentions WHERE {_IN_PERIOD} GROUP BY ALL)
+    SELECT b.brand, b.is_competitor, d.day, coalesce(c.mentions, 0) AS mentions,
+           coalesce(c.positive, 0) AS positive, coalesce(c.negative, 0) AS negative,
+           coalesce(c.pain_points, 0) AS pain_points
+    FROM brands b CROSS JOIN days d LEFT JOIN counts c ON c.brand = b.brand AND c.day = d.day
+"""  # noqa: S608 - constant fragments only
+
+
+def overview(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
+    """Per brand: volume, share of voice, sentiment split, net sentiment, pain points, reach; plus change."""
+    sql = f"""
+    WITH cur AS (
+      SELECT brand, any_value(is_competitor) AS is_competitor, count(*) AS mentions,
+             count(*) FILTER (sentiment = 'positive') AS positive,
+             count(*) FILTER (sentiment = 'neutral') AS neutral,
+             count(*) FILTER (sentiment = 'negative') AS negative,
+             count(*) FILTER (is_pain_point) AS pain_points,
+             sum(likes + reposts + replies) AS engagement
+      FROM mentions WHERE {_IN_PERIOD} GROUP BY brand),
+    prev AS (
+      SELECT brand, count(*) AS mentions,
+             count(*) FILTER (sentiment = 'positive') AS positive,
+             count(*) FILTER (sentiment = 'negative') AS negative
+      FROM mentions WHERE {_IN_PERIOD} GROUP BY brand)
+    SELECT cur.*, cur.mentions / sum(cur.mentions) OVER () AS share_of_voice,
+           (cur.positive - cur.negative) / nullif(cur.positive + cur.negative, 0) AS net_sentiment,
+           coalesce(prev.mentions, 0) AS prev_mentions,
+           (prev.positive - prev.negative) / nullif(prev.positive + prev.negative, 0) AS prev_net_sentiment
+    FROM cur LEFT JOIN prev USING (brand)
+    ORDER BY cur.is_competitor, cur.mentions DESC, cur.brand
+    """  # noqa: S608 - constant fragments only; values are parameters
+    return _rows(con, sql, [p.start, p.end, p.previous.start, p.previous.end])
+
+
+def daily(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
+    """Per brand and day over the context span (zero-filled): volume, positive, negative, pain points."""
+    span = [p.context_start, p.end]
+    return _rows(con, _DAILY_SQL + " ORDER BY b.is_competitor, b.brand, d.day", span * 3)
+
+
+def breakdown(con: duckdb.DuckDBPyConnection, p: Period, column: str) -> list[dict[str, Any]]:
+    """Mentions and net sentiment per brand and ``platform`` or ``lang``."""
+    if column not in {"platform", "lang"}:
+        msg = f"breakdown by {column!r} is not supported; use platform or lang"
+        raise ValueError(msg)
+    sql = f"""
+    SELECT brand, {column} AS key, count(*) AS mentions,
+           (count(*) FILTER (sentiment = 'positive') - count(*) FILTER (sentiment = 'negative'))
+             / nullif(count(*) FILTER (sentiment IN ('positive', 'negative')), 0) AS net_sentiment,
+           count(*) FILTER (is_pain_point) AS pain_points
+    FROM mentions WHERE {_IN_PERIOD} GROUP BY ALL ORDER BY brand, mentions DESC
+    """  # noqa: S608 - column is whitelisted above
+    return _rows(con, sql, [p.start, p.end])
+
+
+def pain_points(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
+    """Per brand and aspect: pain-point volume now and before, growth, share of the brand's mentions.
+
+    ``growth`` is (current - previous) / previous; a pain point that did not exist before has growth None
+    and ``is_new`` true. Ranked by current volume.
+    """
+    sql = f"""
+    WITH pp AS (
+      SELECT brand, is_competitor, unnest(aspects) AS aspect, created_at, sentiment_score, lang, platform
+      FROM mentions WHERE is_pain_point AND CAST(created_at AS DATE) BETWEEN ? AND ?),
+    vol AS (SELECT brand, count(*) AS n FROM mentions WHERE {_IN_PERIOD} GROUP BY brand),
+    agg AS (
+      SELECT brand, any_value(is_competitor) AS is_competitor, aspect,
+             count(*) FILTER ({_IN_PERIOD}) AS current,
+             count(*) FILTER (CAST(created_at AS DATE) BETWEEN ? AND ?) AS previous,
+             avg(sentiment_score) FILTER ({_IN_PERIOD}) AS avg_score,
+             list_distinct(list(lang) FILTER ({_IN_PERIOD})) AS langs,
+             list_distinct(list(platform) FILTER ({_IN_PERIOD})) AS platforms
+      FROM pp GROUP BY brand, aspect)
+    SELECT agg.*, agg.current / nullif(vol.n, 0) AS share,
+           (agg.current - agg.previous) / nullif(agg.previous, 0) AS growth,
+           agg.previous = 0 AND agg.current > 0 AS is_new
+    FROM agg LEFT JOIN vol USING (brand)
+    WHERE agg.current > 0 OR agg.previous > 0
+    ORDER BY agg.current DESC, agg.brand, agg.aspect
+    """  # noqa: S608
+    cur, prev = [p.start, p.end], [p.previous.start, p.previous.end]
+    return _rows(con, sql, [p.previous.start, p.end, *cur, *cur, *prev, *cur, *cur, *cur])
+
+
+def praised(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
+    """What delights customers: positive mentions per brand and aspect in the period."""
+    sql = f"""
+    SELECT brand, unnest(aspects) AS aspect, count(*) AS mentions
+    FROM mentions WHERE sentiment = 'positive' AND {_IN_PERIOD} GROUP BY ALL ORDER BY mentions DESC
+    """  # noqa: S608
+    return _rows(con, sql, [p.start, p.end])
+
+
+def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[dict[str, Any]]:
+    """Days whose negative or positive volume beats the trailing baseline by ``k`` standard deviations.
+
+    The baseline is the previous ``BASELINE_DAYS`` days (not including the day itself), so a spike does
+    not hide itself. Each spike comes with its top aspects and hashtags that day.
+    """
+    sql = f"""
+    WITH d AS (
+      SELECT brand, is_competitor, day, kind, n FROM (
+        SELECT brand, is_competitor, day, negative, positive FROM ({_DAILY_SQL})
+      ) UNPIVOT (n FOR kind IN (negative, positive))),
+    stats AS (
+      SELECT *, avg(n) OVER w AS mean, stddev_samp(n) OVER w AS sd, count(n) OVER w AS base_days
+      FROM d WINDOW w AS (PARTITION BY brand, kind ORDER BY day
+                          ROWS BETWEEN {BASELINE_DAYS} PRECEDING AND 1 PRECEDING))
+    SELECT brand, is_competitor, day, kind, n, mean, sd, (n - mean) / greatest(sd, 1) AS z
+    FROM stats
+    WHERE base_days >= {MIN_BASELINE_DAYS} AND n >= {MIN_SPIKE_COUNT} AND n > mean + ? * greatest(sd, 1)
+    ORDER BY z DESC
+    """  # noqa: S608 - constants only
+    span = [p.context_start, p.end]
+    found = _rows(con, sql, span + span + span + [k])
+    for s in found:
+        label = "negative" if s["kind"] == "negative" else "positive"
+        s["aspects"] = _rows(
+            con,
+            "SELECT unnest(aspects) AS aspect, count(*) AS n FROM mentions WHERE brand = ? AND sentiment = ? "
+            "AND CAST(created_at AS DATE) = ? GROUP BY 1 ORDER BY n DESC, aspect LIMIT 3",
+            [s["brand"], label, s["day"]],
+        )
+        s["hashtags"] = _rows(
+            con,
+            "SELECT lower(tag) AS tag, count(*) AS n FROM (SELECT unnest(regexp_extract_all(text, '#[\\w]+')) AS tag "
+            "FROM mentions WHERE brand = ? AND sentiment = ? AND CAST(created_at AS DATE) = ?) "
+            "GROUP BY 1 ORDER BY n DESC, tag LIMIT 3",
+            [s["brand"], label, s["day"]],
+        )
+    return found
+
+
+
+
+def quotes(
+    con: duckdb.DuckDBPyConnection,
+    p: Period,
+    *,
+    brand: str,
+    aspect: str | None = None,
+    sentiment: str = "negative",
+    day: date | None = None,
+    n: int = 3,
+) -> list[dict[str, Any]]:
+    """Representative quotes: confident, engaging, and not near-duplicates of each other."""
+    where = ["brand = ?", "sentiment = ?"]
+    params: list[Any] = [brand, sentiment]
+    if day is not None:
+        where.append("CAST(created_at AS DATE) = ?")
+        params.append(day)
+    else:
+        where.append(_IN_PERIOD)
+        params += [p.start, p.end]
+    if aspect is not None:
+        where.append("list_contains(aspects, ?)")
+        params.append(aspect)
+    sql = f"""
+    SELECT mention_id, platform, url, created_at, lang, text, sentiment_confidence, author_hash,
+           likes + reposts + replies AS engagement
+    FROM mentions WHERE {' AND '.join(where)} AND length(text) <= 600
+    ORDER BY sentiment_confidence * ln(2 + likes + reposts + replies) DESC, mention_id
+    LIMIT 200
+    """  # noqa: S608 - fixed fragments; values are parameters
+    picked: list[dict[str, Any]] = []
+    seen_shapes: list[set[str]] = []
+    langs_used: dict[str, int] = {}
+    for row in _rows(con, sql, params):
+        shape = set(re.findall(r"\w{3,}", row["text"].casefold()))
+        if any(len(shape & s) / max(1, len(shape | s)) > 0.5 for s in seen_shapes):
+            continue
+        if langs_used.get(row["lang"], 0) >= max(1, n // 2) and len(picked) < n - 1:
+            continue  # prefer quotes in several languages
+        picked.append(row)
+        seen_shapes.append(shape)
+        langs_used[row["lang"]] = langs_used.get(row["lang"], 0) + 1
+        if len(picked) == n:
+            break
+    return picked

@@ -1,0 +1,190 @@
+"""Build the trend and pain-point report: aggregates → charts → one self-contained HTML + a Markdown summary.
+
+Every number comes from ``reports.aggregate``. Mention text only reaches HTML through Jinja2's
+autoescaping, and the page's Content-Security-Policy forbids scripts altogether.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from reports import aggregate as agg
+from reports import charts
+from reports.i18n import Formatter, strings
+
+ROLLING_DAYS = 7
+
+
+@dataclass
+class ReportFiles:
+    """Where a report was written, and its Markdown summary text."""
+
+    html: Path
+    markdown: Path
+    summary: str
+
+
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["pseudonym"] = lambda h: f"user-{h[:6]}" if h else "—"
+    return env
+
+
+def _rolling_net(pos: list[int], neg: list[int], window: int = ROLLING_DAYS) -> list[float | None]:
+    out: list[float | None] = []
+    for i in range(len(pos)):
+        p, n = sum(pos[max(0, i - window + 1) : i + 1]), sum(neg[max(0, i - window + 1) : i + 1])
+        out.append((p - n) / (p + n) if p + n >= 5 else None)
+    return out
+
+
+def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[str, dict[str, Any]],
+            lang: str) -> dict[str, Any]:
+    """Everything the templates show, as plain data (also what tests compare against SQL)."""
+    t = strings(lang)
+    overview = agg.overview(con, period)
+    daily = agg.daily(con, period)
+    pains = agg.pain_points(con, period)
+    spikes = agg.spikes(con, period)
+    own = [r["brand"] for r in overview if not r["is_competitor"]]
+    label = {name: (info.get("labels", {}).get(lang) or info.get("labels", {}).get("en") or name)
+             for name, info in taxonomy.items()}
+    cx_area = {name: info.get("cx_area", "") for name, info in taxonomy.items()}
+
+    for pp in pains:
+        pp["label"] = label.get(pp["aspect"], pp["aspect"])
+        pp["cx_area"] = cx_area.get(pp["aspect"], "")
+    own_pains = [pp for pp in pains if not pp["is_competitor"]]
+    growing = sorted((pp for pp in pains if pp["current"] >= 5),
+                     key=lambda pp: (pp["current"] - pp["previous"]), reverse=True)
+    for pp in own_pains[:8]:
+        pp["quotes"] = agg.quotes(con, period, brand=pp["brand"], aspect=pp["aspect"], n=4)
+    by_aspect: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for pp in pains:
+        by_aspect[pp["aspect"]][pp["brand"]] = pp
+    for s in spikes[:6]:
+        s["quotes"] = agg.quotes(con, period, brand=s["brand"], sentiment=s["kind"], day=s["day"], n=3)
+        s["aspect_labels"] = [label.get(a["aspect"], a["aspect"]) for a in s["aspects"]]
+
+    series_days: list[date] = []
+    volume: dict[str, list[int]] = defaultdict(list)
+    pos: dict[str, list[int]] = defaultdict(list)
+    neg: dict[str, list[int]] = defaultdict(list)
+    pain_daily: dict[str, list[int]] = defaultdict(list)
+    for row in daily:
+        volume[row["brand"]].append(row["mentions"])
+        pos[row["brand"]].append(row["positive"])
+        neg[row["brand"]].append(row["negative"])
+        pain_daily[row["brand"]].append(row["pain_points"])
+        if len(volume) == 1:
+            series_days.append(row["day"])
+    marks = [(s["brand"], s["day"]) for s in spikes[:6]]
+    chart = {}
+    if series_days:
+        chart["volume"] = charts.lines(series_days, dict(volume), title=t["chart_volume"], ylabel=t["mentions"],
+                                       shade_from=period.start, marks=marks)
+        chart["net"] = charts.lines(series_days, {b: _rolling_net(pos[b], neg[b]) for b in volume},
+                                    title=t["chart_net"], ylabel=t["net_sentiment"], shade_from=period.start,
+                                    zero_line=True)
+        chart["pain"] = charts.lines(series_days, dict(pain_daily), title=t["chart_pain"], ylabel=t["pain_points"],
+                                     shade_from=period.start, marks=marks)
+    top_aspects = sorted(by_aspect, key=lambda a: -sum(v["current"] for v in by_aspect[a].values()))[:8]
+    if top_aspects:
+        chart["aspects"] = charts.bars(
+            [label.get(a, a) for a in top_aspects],
+            {r["brand"]: [100 * (by_aspect[a].get(r["brand"], {}).get("share") or 0) for a in top_aspects]
+             for r in overview},
+            title=t["chart_aspects"], xlabel=t["share_of_mentions_pct"],
+        )
+    praised = agg.praised(con, period)
+    for pr in praised:
+        pr["label"] = label.get(pr["aspect"], pr["aspect"])
+    return {
+        "period": period,
+        "overview": overview,
+        "own_brands": own,
+        "pains": own_pains[:10],
+        "competitor_pains": [pp for pp in pains if pp["is_competitor"]][:10],
+        "growing": growing[:5],
+        "by_aspect": {a: by_aspect[a] for a in top_aspects},
+        "aspect_labels": label,
+        "spikes": spikes[:6],
+        "praised": praised[:10],
+        "platforms": agg.breakdown(con, period, "platform"),
+        "languages": agg.breakdown(con, period, "lang"),
+        "charts": chart,
+        "total": sum(r["mentions"] for r in overview),
+    }
+
+
+def headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> list[str]:
+    """Plain-language key findings, computed from the data (no storyline is known in advance)."""
+    out: list[str] = []
+    for pp in data["growing"][:3]:
+        change = t["new"] if pp["is_new"] else fmt.pct(pp["growth"], signed=True)
+        out.append(t["hl_growing"].format(brand=pp["brand"], aspect=pp["label"], n=fmt.num(pp["current"]),
+                                          prev=fmt.num(pp["previous"]), change=change))
+    for s in data["spikes"][:3]:
+        key = "hl_spike_neg" if s["kind"] == "negative" else "hl_spike_pos"
+        why = ", ".join(s["aspect_labels"] + [h["tag"] for h in s["hashtags"]][:2]) or "—"
+        out.append(t[key].format(day=fmt.date(s["day"]), brand=s["brand"], n=fmt.num(s["n"]),
+                                 base=fmt.num(round(s["mean"] or 0, 1)), why=why))
+    for r in data["overview"]:
+        if r["net_sentiment"] is not None and r["prev_net_sentiment"] is not None:
+            delta = r["net_sentiment"] - r["prev_net_sentiment"]
+            if abs(delta) >= 0.1:
+                out.append(t["hl_net"].format(brand=r["brand"], now=fmt.signed(r["net_sentiment"]),
+                                              before=fmt.signed(r["prev_net_sentiment"])))
+    return out
+
+
+def build_report(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    out_dir: Path,
+    project: str,
+    taxonomy: dict[str, dict[str, Any]],
+    lang: str = "en",
+    days: int = 30,
+    start: date | None = None,
+    end: date | None = None,
+    model_version: str | None = None,
+) -> ReportFiles:
+    """Write ``<project>-report-<end>-<lang>.html`` and ``.md`` into ``out_dir``; return their paths."""
+    period = agg.Period.latest(con, days, end=end, start=start)
+    t = strings(lang)
+    fmt = Formatter(lang)
+    data = collect(con, period, taxonomy, lang)
+    data["headlines"] = headlines(data, fmt, t)
+    env = _env()
+    ctx = {"t": t, "f": fmt, "d": data, "project": project, "lang": lang,
+           "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "model_version": model_version,
+           "window_days": agg.BASELINE_DAYS}
+    html = env.get_template("report.html.j2").render(**ctx)
+    summary = env.get_template("summary.md.j2").render(**ctx)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    slug = "".join(ch if ch.isalnum() else "-" for ch in project.lower()).strip("-") or "voxpop"
+    stem = f"{slug}-report-{period.end.isoformat()}-{lang}"
+    html_path, md_path = out_dir / f"{stem}.html", out_dir / f"{stem}.md"
+    html_path.write_text(html, encoding="utf-8")
+    md_path.write_text(summary, encoding="utf-8")
+    return ReportFiles(html_path, md_path, summary)
+
+
+def content_hash(text: str) -> str:
+    """Short digest used in tests to show reports are deterministic for the same data."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def yesterday() -> date:
+    """Default report end for scheduled runs: the last complete UTC day."""
+    return datetime.now(UTC).date() - timedelta(days=1)

@@ -1,0 +1,30 @@
+"""Storage layer: the Parquet data contract, the idempotent writer, cursors and the DuckDB views."""
+
+from storage.cursors import CursorStore
+from storage.duck import connect
+from storage.schema import (
+    MENTION_FIELDS,
+    MENTION_SCHEMA,
+    PARTITION_KEY,
+    QUARANTINE_SCHEMA,
+    SCHEMA_VERSION,
+    SENTIMENTS,
+    Rejected,
+    validate_record,
+)
+from storage.store import MentionStore, WriteResult
+
+__all__ = [
+    "MENTION_FIELDS",
+    "MENTION_SCHEMA",
+    "PARTITION_KEY",
+    "QUARANTINE_SCHEMA",
+    "SCHEMA_VERSION",
+    "SENTIMENTS",
+    "CursorStore",
+    "MentionStore",
+    "Rejected",
+    "WriteResult",
+    "connect",
+    "validate_record",
+]

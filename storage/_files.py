@@ -1,0 +1,72 @@
+"""Crash-safe file primitives: a reader sees the old file or the new one, never half of either."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+TMP_SUFFIX = ".tmp"
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success fsync it and rename it over ``target``.
+
+    The temporary name ends in ``.tmp`` so dataset globs (``*.parquet``) never pick it up, and it is
+    removed if the block raises. ``os.replace`` is atomic on POSIX within one filesystem.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}{TMP_SUFFIX}")
+    try:
+        yield tmp
+        _fsync_file(tmp)
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
+    """Call ``write(tmp_path)`` and publish the result atomically at ``target``."""
+    with atomic_path(target) as tmp:
+        write(tmp)
+
+
+def write_text_atomic(target: Path, text: str, mode: int | None = None) -> None:
+    """Atomically replace ``target`` with ``text`` (optionally with permission bits ``mode``)."""
+
+    def _write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+        if mode is not None:
+            tmp.chmod(mode)
+
+    write_atomic(target, _write)
+
+
+def sweep_temporaries(root: Path) -> int:
+    """Delete ``.tmp`` leftovers of writers that were killed mid-write; returns how many."""
+    count = 0
+    for tmp in root.rglob(f".*{TMP_SUFFIX}"):
+        tmp.unlink(missing_ok=True)
+        count += 1
+    return count
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):  # not every filesystem lets you fsync a directory
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

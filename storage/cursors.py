@@ -1,0 +1,49 @@
+"""Per-source cursors (since_id, time watermark, file offsets), saved only after data is durable.
+
+The flow calls ``save`` after ``MentionStore.upsert`` returned, so a crash between the two re-collects
+a page (harmless: the upsert is idempotent) and never skips one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from storage._files import write_text_atomic
+from voxpop.errors import StorageError
+
+
+class CursorStore:
+    """A small JSON document of ``{source_name: cursor}`` written atomically."""
+
+    def __init__(self, state_dir: str | Path) -> None:
+        self.path = Path(state_dir) / "cursors.json"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(self.path) + ".lock")
+
+    def _read(self) -> dict[str, Any]:
+        if not self.path.exists():
+            return {}
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise StorageError(
+                f"{self.path} is corrupt ({exc}); delete it to re-collect from the start "
+                "(safe: writes are idempotent)"
+            ) from exc
+
+    def get(self, source: str) -> dict[str, Any] | None:
+        """The saved cursor of ``source``, or None before its first successful run."""
+        return self._read().get(source)
+
+    def save(self, source: str, cursor: dict[str, Any] | None) -> None:
+        """Persist ``cursor`` for ``source`` (call only after the data it covers is stored)."""
+        if cursor is None:
+            return
+        with self._lock:
+            data = self._read()
+            data[source] = cursor
+            write_text_atomic(self.path, json.dumps(data, indent=2, sort_keys=True, default=str))

@@ -1,0 +1,49 @@
+"""DuckDB over the Parquet dataset: the ``mentions`` and ``quarantine`` views analysts query."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from storage.schema import PARTITION_KEY, QUARANTINE_SCHEMA, empty_table
+
+
+def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """Open DuckDB with views ``mentions`` and ``quarantine`` over the dataset at ``root``.
+
+    An empty dataset still gets typed, empty views, so reports and queries work before the first run.
+    """
+    root = Path(root)
+    con = duckdb.connect(database)
+    con.execute("SET TimeZone = 'UTC'")
+    mentions = sorted((root / "mentions").glob(f"{PARTITION_KEY}=*/*.parquet"))
+    if mentions:
+        glob = _sql_str(str(root / "mentions" / f"{PARTITION_KEY}=*" / "*.parquet"))
+        con.execute(
+            f"CREATE OR REPLACE VIEW mentions AS SELECT * FROM read_parquet({glob}, "  # noqa: S608 - path, quoted
+            f"hive_partitioning = true, hive_types = {{'{PARTITION_KEY}': DATE}}, union_by_name = true)"
+        )
+    else:
+        empty = empty_table()
+        con.register("_empty_mentions", empty)
+        con.execute(
+            f"CREATE OR REPLACE VIEW mentions AS SELECT *, CAST(created_at AS DATE) AS {PARTITION_KEY} "
+            "FROM _empty_mentions"
+        )
+    quarantine = sorted((root / "quarantine").glob("date=*/*.parquet"))
+    if quarantine:
+        glob = _sql_str(str(root / "quarantine" / "date=*" / "*.parquet"))
+        con.execute(
+            f"CREATE OR REPLACE VIEW quarantine AS SELECT * FROM read_parquet({glob}, "  # noqa: S608
+            "hive_partitioning = true, union_by_name = true)"
+        )
+    else:
+        con.register("_empty_quarantine", QUARANTINE_SCHEMA.empty_table())
+        con.execute("CREATE OR REPLACE VIEW quarantine AS SELECT * FROM _empty_quarantine")
+    return con
+
+
+def _sql_str(value: str) -> str:
+    """Quote a string literal for SQL."""
+    return "'" + value.replace("'", "''") + "'"

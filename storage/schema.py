@@ -1,0 +1,135 @@
+"""The data contract: the Arrow schema of scored mentions, versioned, plus record validation.
+
+Analysts and Spark jobs read these files directly, so this schema only ever grows: new columns are
+nullable and bump ``SCHEMA_VERSION``; existing columns never change meaning or type. docs/schema.md
+documents every column.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+PARTITION_KEY = "mention_date"
+SENTIMENTS = ("negative", "neutral", "positive")
+
+PROBS_TYPE = pa.struct([(label, pa.float32()) for label in ("positive", "neutral", "negative")])
+_TS = pa.timestamp("us", tz="UTC")
+
+MENTION_FIELDS: tuple[tuple[str, pa.DataType, bool, str], ...] = (
+    ("mention_id", pa.string(), False, "platform:native_id; the dedupe key"),
+    ("platform", pa.string(), False, "x, reddit, instagram, file, ..."),
+    ("native_id", pa.string(), False, "the platform's own id (or a content hash for id-less imports)"),
+    ("url", pa.string(), True, "canonical link to the mention"),
+    ("created_at", _TS, False, "when the mention was posted, UTC"),
+    ("collected_at", _TS, False, "when voxpop collected it, UTC"),
+    ("source", pa.string(), False, "name of the configured source that collected it"),
+    ("brand", pa.string(), False, "the brand the mention is about (first one mentioned)"),
+    ("is_competitor", pa.bool_(), False, "true when `brand` is a competitor"),
+    ("brands", pa.list_(pa.string()), False, "every tracked brand mentioned"),
+    ("matched_terms", pa.list_(pa.string()), False, "the configured terms that matched"),
+    ("author_hash", pa.string(), True, "keyed hash of the author handle (HMAC-SHA256, 16 hex chars)"),
+    ("author_handle", pa.string(), True, "raw handle; null unless privacy.pseudonymize_authors is false"),
+    ("thread_id", pa.string(), True, "conversation / submission id the mention belongs to"),
+    ("parent_id", pa.string(), True, "id of the post this one replies to"),
+    ("likes", pa.int64(), False, "likes / upvotes / reactions"),
+    ("reposts", pa.int64(), False, "reposts / retweets / shares"),
+    ("replies", pa.int64(), False, "reply / comment count"),
+    ("views", pa.int64(), True, "impressions where the platform reports them"),
+    ("lang", pa.string(), False, "ISO 639-1 language code, 'und' when undetermined"),
+    ("lang_confidence", pa.float32(), False, "language-id confidence 0..1"),
+    ("text", pa.string(), False, "the mention text as posted (attacker-controlled: escape it)"),
+    ("sentiment", pa.string(), True, "positive | neutral | negative; null when the text could not be scored"),
+    ("sentiment_score", pa.float32(), True, "P(positive) - P(negative), in [-1, 1]"),
+    ("sentiment_confidence", pa.float32(), True, "probability of the predicted class"),
+    ("sentiment_probs", PROBS_TYPE, True, "calibrated class probabilities"),
+    ("aspects", pa.list_(pa.string()), False, "CX aspects the mention talks about (delivery, price, ...)"),
+    ("is_pain_point", pa.bool_(), False, "negative and about at least one aspect"),
+    ("topic", pa.string(), True, "topic label from the topic model; null until one is assigned"),
+    ("model_version", pa.string(), False, "scorer that produced the NLP columns"),
+    ("run_id", pa.string(), False, "the run that wrote the row"),
+    ("schema_version", pa.int16(), False, "version of this contract the row was written with"),
+)
+
+MENTION_SCHEMA = pa.schema(
+    [pa.field(name, typ, nullable=nullable, metadata={"description": doc}) for name, typ, nullable, doc in
+     MENTION_FIELDS],
+    metadata={"voxpop.schema_version": str(SCHEMA_VERSION)},
+)
+
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        pa.field("quarantined_at", _TS, nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("record", pa.string(), nullable=False, metadata={"description": "the raw record as JSON"}),
+    ],
+    metadata={"voxpop.schema_version": str(SCHEMA_VERSION)},
+)
+
+_REQUIRED = [name for name, _, nullable, _ in MENTION_FIELDS if not nullable and name != "schema_version"]
+_MENTION_ID = re.compile(r"^[a-z0-9_]+:.+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A record that failed validation, with the reason; it goes to the quarantine, never to /dev/null."""
+
+    source: str
+    reason: str
+    record: Mapping[str, Any]
+
+
+def validate_record(rec: Mapping[str, Any]) -> str | None:
+    """Return why ``rec`` breaks the contract, or None when it is fine."""
+    missing = [k for k in _REQUIRED if rec.get(k) is None]
+    if missing:
+        return f"missing required field(s): {', '.join(missing)}"
+    problems = []
+    if not _MENTION_ID.match(str(rec["mention_id"])) or rec["mention_id"] != f"{rec['platform']}:{rec['native_id']}":
+        problems.append("mention_id must be '<platform>:<native_id>'")
+    for key in ("created_at", "collected_at"):
+        ts = rec[key]
+        if not isinstance(ts, datetime) or ts.tzinfo is None:
+            problems.append(f"{key} must be a timezone-aware datetime")
+    if not str(rec["text"]).strip():
+        problems.append("text is empty")
+    sentiment = rec.get("sentiment")
+    if sentiment is not None and sentiment not in SENTIMENTS:
+        problems.append(f"sentiment must be one of {SENTIMENTS}, not {sentiment!r}")
+    probs = rec.get("sentiment_probs")
+    if probs is not None:
+        values = [probs.get(k) for k in SENTIMENTS]
+        if any(v is None or not math.isfinite(v) or v < 0 for v in values) or abs(sum(values) - 1) > 1e-3:
+            problems.append("sentiment_probs must be three finite probabilities summing to 1")
+    for key in ("likes", "reposts", "replies"):
+        if not isinstance(rec[key], int) or rec[key] < 0:
+            problems.append(f"{key} must be a non-negative integer")
+    return "; ".join(problems) or None
+
+
+def to_table(records: Iterable[Mapping[str, Any]]) -> pa.Table:
+    """Build an Arrow table in the contract's column order (records must already be valid)."""
+    rows = list(records)
+    columns = {name: [r.get(name) for r in rows] for name, *_ in MENTION_FIELDS}
+    columns["created_at"] = [_utc(t) for t in columns["created_at"]]
+    columns["collected_at"] = [_utc(t) for t in columns["collected_at"]]
+    columns["schema_version"] = [SCHEMA_VERSION] * len(rows)
+    return pa.Table.from_pydict(columns, schema=MENTION_SCHEMA)
+
+
+def empty_table() -> pa.Table:
+    """A zero-row table with the contract's schema (for views over an empty dataset)."""
+    return MENTION_SCHEMA.empty_table()
+
+
+def _utc(ts: datetime) -> datetime:
+    return ts.astimezone(UTC)

@@ -1,0 +1,72 @@
+"""Shared fixtures. No test may reach the network: only loopback connections are allowed."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from voxpop.config import Settings, settings_from_mapping
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and (host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")):
+        return _real_connect(self, address)
+    if self.family == socket.AF_UNIX:
+        return _real_connect(self, address)
+    msg = f"test tried to reach {address!r}; tests may only talk to 127.0.0.1"
+    raise RuntimeError(msg)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    yield
+
+
+class KeywordSentiment:
+    """Deterministic stand-in for the real model in fast tests: a few words decide the class."""
+
+    version = "test-keywords"
+    NEG = ("late", "gecik", "bad", "terrible", "broken", "rezalet", "ужас", "плохо", "վատ", "expensive", "bahalı")
+    POS = ("great", "love", "əla", "super", "harika", "отлично", "լավ", "thanks")
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        out = []
+        for t in texts:
+            low = t.lower()
+            if any(w in low for w in self.NEG):
+                out.append([0.8, 0.15, 0.05])
+            elif any(w in low for w in self.POS):
+                out.append([0.05, 0.15, 0.8])
+            else:
+                out.append([0.2, 0.6, 0.2])
+        return np.array(out)
+
+
+BRANDS = {
+    "project": "Test",
+    "brands": [{"name": "Narmart", "keywords": ["Narmart", "Нармарт", "Նարմարտ"], "handles": ["@narmart"]}],
+    "competitors": [
+        {"name": "Tezbazar", "keywords": ["Tezbazar", "Тезбазар"], "exclude": ["tezbazar.fake"]},
+        {"name": "Lumo", "keywords": ["Lumo"]},
+    ],
+}
+
+
+@pytest.fixture
+def settings_factory(tmp_path: Path) -> Any:
+    def make(**extra: Any) -> Settings:
+        raw = {**BRANDS, "storage": {"path": str(tmp_path / "data")}, **extra}
+        return settings_from_mapping(raw, base=tmp_path)
+
+    return make

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voxpop.config import load_settings, settings_from_mapping
+from voxpop.errors import ConfigError
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "voxpop.example.yaml"
+DEMO = Path(__file__).resolve().parents[1] / "voxpop" / "demo.yaml"
+
+
+@pytest.mark.parametrize("path", [EXAMPLE, DEMO])
+def test_shipped_configs_are_valid(path: Path) -> None:
+    settings = load_settings(path)
+    assert settings.brands
+    assert settings.storage.path.is_absolute()
+
+
+def test_unknown_field_names_the_field_and_allowed_ones() -> None:
+    with pytest.raises(ConfigError) as exc:
+        settings_from_mapping({"brands": [{"name": "A", "keywords": ["a"], "handels": ["x"]}]})
+    msg = str(exc.value)
+    assert "brands.0.handels" in msg
+    assert "allowed here: aliases, exclude, handles, hashtags, keywords, name" in msg
+
+
+def test_bad_values_are_listed_together() -> None:
+    with pytest.raises(ConfigError) as exc:
+        settings_from_mapping({
+            "brands": [{"name": "A", "keywords": ["a"]}],
+            "languages": ["xx"],
+            "report": {"lang": "de"},
+            "model": {"batch_size": 0},
+        })
+    msg = str(exc.value)
+    assert "languages: unsupported language(s) ['xx']" in msg
+    assert "report.lang: Input should be 'en', 'az', 'tr', 'hy' or 'ru'" in msg
+    assert "model.batch_size" in msg
+    assert "Traceback" not in msg
+
+
+def test_missing_brands_and_brand_without_terms() -> None:
+    with pytest.raises(ConfigError, match="brands: required field is missing"):
+        settings_from_mapping({})
+    with pytest.raises(ConfigError, match="needs at least one keyword"):
+        settings_from_mapping({"brands": [{"name": "A"}]})
+
+
+def test_duplicate_names_rejected() -> None:
+    with pytest.raises(ConfigError, match="unique"):
+        settings_from_mapping({"brands": [{"name": "A", "keywords": ["a"]}], "competitors": [{"name": "a", "keywords": ["b"]}]})
+    with pytest.raises(ConfigError, match="source names must be unique"):
+        settings_from_mapping({"brands": [{"name": "A", "keywords": ["a"]}],
+                               "sources": [{"name": "s", "type": "sample"}, {"name": "s", "type": "file"}]})
+
+
+def test_yaml_errors_and_missing_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("brands: [\n  - name: x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML at line"):
+        load_settings(bad)
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "nope.yaml")
+    scalar = tmp_path / "scalar.yaml"
+    scalar.write_text("just a string", encoding="utf-8")
+    with pytest.raises(ConfigError, match="top level must be a mapping"):
+        load_settings(scalar)
+
+
+def test_layering_argument_over_env_over_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "v.yaml"
+    cfg.write_text("project: from-file\nbrands: [{name: A, keywords: [a]}]\nreport: {lang: az}\n", encoding="utf-8")
+    assert load_settings(cfg).project == "from-file"
+    monkeypatch.setenv("VOXPOP_PROJECT", "from-env")
+    monkeypatch.setenv("VOXPOP_REPORT__LANG", "tr")
+    settings = load_settings(cfg)
+    assert settings.project == "from-env"
+    assert settings.report.lang == "tr"
+    assert load_settings(cfg, project="explicit").project == "explicit"
+
+
+def test_relative_paths_resolve_against_config_folder(tmp_path: Path) -> None:
+    cfg = tmp_path / "sub" / "v.yaml"
+    cfg.parent.mkdir()
+    cfg.write_text("brands: [{name: A, keywords: [a]}]\nstorage: {path: d}\n"
+                   "sources: [{name: f, type: file, options: {path: in.csv}}]\n", encoding="utf-8")
+    settings = load_settings(cfg)
+    assert settings.storage.path == (tmp_path / "sub" / "d").resolve()
+    assert settings.sources[0].options["path"] == str((tmp_path / "sub" / "in.csv").resolve())
+
+
+def test_secret_key_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOXPOP_PRIVACY__PSEUDONYM_KEY", "hunter2-secret")
+    settings = settings_from_mapping({"brands": [{"name": "A", "keywords": ["a"]}]})
+    assert settings.privacy.pseudonym_key is not None
+    assert "hunter2" not in repr(settings)
+    assert "hunter2" not in settings.model_dump_json()
+
+
+def test_brand_terms_normalise_handles_and_hashtags() -> None:
+    settings = settings_from_mapping({"brands": [{"name": "A", "keywords": ["Ay"], "handles": ["@ay_shop", "ay2"],
+                                                  "hashtags": ["#AyDay"]}]})
+    assert settings.brands[0].terms() == ["A", "Ay", "@ay_shop", "@ay2", "#AyDay"]

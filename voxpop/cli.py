@@ -1,0 +1,217 @@
+"""The ``voxpop`` command line (Typer + Rich)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from voxpop.errors import VoxpopError
+
+# Before Prefect is imported anywhere: no telemetry from a tool that promises to work offline.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  help="voxpop: social listening and multilingual pain-point detection.")
+console = Console(stderr=True)
+out = Console()
+
+ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Project config file.", envvar="VOXPOP_CONFIG")]
+DEMO_DIR = Path("voxpop-demo")
+DEMO_CONFIG = Path(__file__).parent / "demo.yaml"
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {exc}")
+    return typer.Exit(code=2)
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Option(help="Where the demo's config, data and reports go.")] = DEMO_DIR,
+    lang: Annotated[str, typer.Option(help="Report language: en, az, tr, hy, ru.")] = "en",
+) -> None:
+    """Run the whole pipeline on the bundled multilingual sample and write the report."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "voxpop.yaml"
+    if not config.exists():
+        config.write_text(DEMO_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    console.print(f"[bold]voxpop demo[/] — config {config} (edit it and re-run to experiment)")
+    summary = _listen(config, None)
+    files = _report(config, lang, None, None, None)
+    console.print()
+    out.print(f"Parquet dataset: [bold]{summary['storage']}/mentions[/]  ({summary['total_stored']} mentions)")
+    out.print(f"Query it:        voxpop query -c {config} \"SELECT brand, count(*) FROM mentions GROUP BY 1\"")
+    out.print(f"HTML report:     [bold]{files['html']}[/]")
+    out.print(f"Summary:         {files['markdown']}")
+
+
+def _listen(config: Path, sources: list[str] | None) -> dict[str, Any]:
+    from flows.listen import listen as listen_flow  # noqa: PLC0415 - Prefect is slow to import; load on use
+
+    try:
+        summary = listen_flow(config=str(config), sources=sources, progress=True)
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+    table = Table(title="listen", show_edge=False)
+    for col in ("source", "pages", "fetched", "new rows", "duplicates", "no brand", "quarantined"):
+        table.add_column(col, justify="right" if col != "source" else "left")
+    for s in summary["sources"]:
+        table.add_row(s["source"], str(s["pages"]), str(s["fetched"]), str(s["inserted"]), str(s["duplicates"]),
+                      str(s["no_brand"]), str(s["quarantined"]))
+    console.print(table)
+    return summary
+
+
+def _report(config: Path, lang: str | None, days: int | None, start: date | None, end: date | None) -> dict[str, Any]:
+    from flows.report import report as report_flow  # noqa: PLC0415
+
+    try:
+        return report_flow(config=str(config), lang=lang, days=days, start=start, end=end)
+    except (VoxpopError, ValueError) as exc:
+        raise _fail(exc) from None
+
+
+@app.command()
+def listen(
+    config: ConfigOpt = Path("voxpop.yaml"),
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only these sources.")] = None,
+) -> None:
+    """Collect, score and store new mentions from the configured sources."""
+    summary = _listen(config, source)
+    out.print(f"stored in {summary['storage']} ({summary['total_stored']} mentions in total)")
+
+
+@app.command()
+def report(
+    config: ConfigOpt = Path("voxpop.yaml"),
+    lang: Annotated[str | None, typer.Option(help="Interface language: en, az, tr, hy, ru.")] = None,
+    days: Annotated[int | None, typer.Option(help="Period length in days (default: report.window_days).")] = None,
+    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD (default: newest mention).")] = None,
+) -> None:
+    """Write the trend and pain-point report (HTML + Markdown)."""
+    try:
+        start_d = date.fromisoformat(start) if start else None
+        end_d = date.fromisoformat(end) if end else None
+    except ValueError as exc:
+        raise _fail(ValueError(f"dates must look like 2026-10-24: {exc}")) from None
+    files = _report(config, lang, days, start_d, end_d)
+    out.print(f"HTML report: {files['html']}\nSummary:     {files['markdown']}")
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="SQL over the `mentions` and `quarantine` views.")],
+    config: ConfigOpt = Path("voxpop.yaml"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    limit: Annotated[int, typer.Option(help="Rows shown in table format.")] = 50,
+) -> None:
+    """Run SQL on the scored mentions with DuckDB."""
+    from storage import connect  # noqa: PLC0415
+
+    from voxpop.config import load_settings  # noqa: PLC0415
+
+    try:
+        settings = load_settings(config)
+        with connect(settings.storage.path) as con:
+            cur = con.execute(sql)
+            names = [d[0] for d in cur.description] if cur.description else []
+            rows = cur.fetchall()
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+    except Exception as exc:  # noqa: BLE001 - any DuckDB error is the user's SQL; show it, no traceback
+        raise _fail(ValueError(f"query failed: {exc}")) from None
+    if fmt == "json":
+        for row in rows:
+            out.print_json(json.dumps(dict(zip(names, row, strict=True)), default=str, ensure_ascii=False))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(names)
+        writer.writerows(rows)
+        sys.stdout.write(buf.getvalue())
+    else:
+        table = Table(*names, show_lines=False)
+        for row in rows[:limit]:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+        if len(rows) > limit:
+            console.print(f"({len(rows) - limit} more rows; use --limit or --format csv)")
+
+
+@app.command()
+def score(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="Text file (one per line), CSV or JSONL with a `text` column.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one object per input row.")],
+    model: Annotated[str, typer.Option(help="'default' or a Hugging Face model id / local path.")] = "default",
+    languages: Annotated[str, typer.Option(help="Comma-separated ISO codes to detect.")] = "az,tr,hy,ru,en",
+    batch_size: Annotated[int, typer.Option(min=1)] = 64,
+) -> None:
+    """Score texts: language, sentiment with probabilities, aspects; one JSON line per input row, in order."""
+    from nlp import Scorer  # noqa: PLC0415
+    from nlp.io import read_texts  # noqa: PLC0415
+
+    try:
+        rows = read_texts(input_path)
+        scorer = Scorer(sentiment=model, languages=[c.strip() for c in languages.split(",") if c.strip()],
+                        batch_size=batch_size)
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+    texts = [r.text for r in rows]
+    columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as bar:
+        task_id = bar.add_task("score", total=len(texts))
+        scores = scorer.score(texts, on_progress=lambda n: bar.advance(task_id, n))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as fh:
+        for row, s in zip(rows, scores, strict=True):
+            obj: dict[str, Any] = {"row": row.row}
+            if row.id is not None:
+                obj["id"] = row.id
+            obj |= {"lang": s.lang, "lang_confidence": s.lang_confidence, "sentiment": s.sentiment,
+                    "sentiment_probs": s.sentiment_probs, "sentiment_score": s.sentiment_score,
+                    "confidence": s.sentiment_confidence, "aspects": s.aspects, "is_pain_point": s.is_pain_point}
+            error = row.error or s.error
+            if error:
+                obj["error"] = error
+            fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    console.print(f"wrote {len(rows)} rows to {output} (model {scorer.model_version})")
+
+
+@app.command()
+def sources() -> None:
+    """List the listener types a config's `sources:` can use."""
+    from listeners import registry  # noqa: PLC0415
+
+    for name in registry.names():
+        out.print(f"{name:10} {registry.descriptions[name]}")
+
+
+@app.command()
+def check(config: ConfigOpt = Path("voxpop.yaml")) -> None:
+    """Validate a config file and show what it sets up."""
+    from voxpop.config import load_settings  # noqa: PLC0415
+
+    try:
+        settings = load_settings(config)
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+    out.print(f"[green]ok[/] {config}: {len(settings.brands)} brand(s), {len(settings.competitors)} competitor(s), "
+              f"{len(settings.sources)} source(s); data in {settings.storage.path}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    """Entry point for ``python -m voxpop``."""
+    app()

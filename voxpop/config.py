@@ -1,0 +1,313 @@
+"""Project configuration: one YAML file (``voxpop.yaml``), validated with pydantic.
+
+Layering follows praw's habit: explicit argument > ``VOXPOP_*`` environment variable > YAML file >
+packaged default. Nested fields use ``__`` in environment names (``VOXPOP_STORAGE__PATH=/srv/vox``).
+Secrets (the pseudonymisation key, API credentials) are ``SecretStr`` and belong in the environment or a
+Prefect Secret block, never in the YAML file.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from voxpop.errors import ConfigError
+
+UI_LANGUAGES = ("en", "az", "tr", "hy", "ru")
+# ISO 639-1 codes lingua can tell apart that our users write in; extendable per project.
+SUPPORTED_LANGUAGES = ("az", "tr", "hy", "ru", "en", "ka", "kk", "uk", "de", "fr", "es", "ar", "fa")
+
+_yaml_data: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("voxpop_yaml", default={})
+
+
+class _Model(BaseModel):
+    """Strict base: unknown keys are errors, so a typo never silently disables a setting."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class Brand(_Model):
+    """A brand (ours or a competitor's) and every way users write it."""
+
+    name: str = Field(min_length=1, description="Display name used in reports and the `brand` column.")
+    keywords: list[str] = Field(
+        default_factory=list,
+        description="Terms that identify the brand, in every script users write it in "
+        "(Latin and Cyrillic Azerbaijani, Armenian, Turkish). Matched at word starts, case-insensitively, "
+        "so suffixes like Narmart'tan or Нармарте still match.",
+    )
+    aliases: list[str] = Field(
+        default_factory=list, description="Other names: old names, common misspellings, product lines."
+    )
+    handles: list[str] = Field(
+        default_factory=list, description="Official social handles, with or without '@' (e.g. '@narmart')."
+    )
+    hashtags: list[str] = Field(default_factory=list, description="Brand hashtags, with or without '#'.")
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="A mention containing any of these terms is dropped for this brand (e.g. a homonym).",
+    )
+
+    @field_validator("handles")
+    @classmethod
+    def _strip_at(cls, v: list[str]) -> list[str]:
+        return [h.strip().lstrip("@") for h in v if h.strip()]
+
+    @field_validator("hashtags")
+    @classmethod
+    def _strip_hash(cls, v: list[str]) -> list[str]:
+        return [h.strip().lstrip("#") for h in v if h.strip()]
+
+    @model_validator(mode="after")
+    def _has_terms(self) -> Brand:
+        if not (self.keywords or self.aliases or self.handles or self.hashtags):
+            raise ValueError(f"brand '{self.name}' needs at least one keyword, alias, handle or hashtag")
+        return self
+
+    def terms(self) -> list[str]:
+        """Every surface form that identifies the brand, name first."""
+        forms = [self.name, *self.keywords, *self.aliases, *(f"@{h}" for h in self.handles)]
+        forms += [f"#{t}" for t in self.hashtags]
+        return list(dict.fromkeys(forms))
+
+
+class Source(_Model):
+    """One place mentions come from. ``type`` names a listener (see ``voxpop sources``)."""
+
+    name: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="Unique id of this source; keys its cursor, so keep it stable.",
+    )
+    type: str = Field(description="Listener type: sample, file, x, reddit, ... (`voxpop sources` lists them).")
+    enabled: bool = Field(default=True, description="Set false to keep the entry but skip it.")
+    queries: list[str] = Field(
+        default_factory=list,
+        description="Extra raw queries for search APIs; by default queries are built from the brands.",
+    )
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Listener-specific options (for `file`: path, format, columns, platform, brand).",
+    )
+
+
+class Storage(_Model):
+    """Where scored mentions, quarantine and cursors live."""
+
+    path: Path = Field(default=Path("voxpop-data"), description="Root folder of the Parquet dataset.")
+
+
+class Model(_Model):
+    """Which models score mentions."""
+
+    sentiment: str = Field(
+        default="default",
+        description="'default' (bundled multilingual-e5-small + voxpop head, offline) or a Hugging Face "
+        "sequence-classification model id or local path, e.g. cardiffnlp/twitter-xlm-roberta-base-sentiment.",
+    )
+    batch_size: int = Field(default=64, ge=1, le=4096, description="Texts scored per batch.")
+    extra_aspects: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Aspects added to (or terms added to existing aspects of) the pain-point taxonomy; "
+        "same shape as entries of nlp/taxonomy.yaml.",
+    )
+
+
+class Privacy(_Model):
+    """How author identities are handled."""
+
+    pseudonymize_authors: bool = Field(
+        default=True,
+        description="Store a keyed hash of the author handle instead of the handle (recommended; GDPR).",
+    )
+    pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description="Key for the author hash. Set VOXPOP_PRIVACY__PSEUDONYM_KEY; without it a random key is "
+        "created once in <storage>/state/pseudonym.key (mode 0600).",
+    )
+
+
+class Report(_Model):
+    """Report defaults."""
+
+    lang: Literal["en", "az", "tr", "hy", "ru"] = Field(default="en", description="Interface language.")
+    out_dir: Path = Field(default=Path("voxpop-reports"), description="Where HTML/Markdown reports go.")
+    window_days: int = Field(
+        default=14, ge=1, le=366, description="Current period length for growth comparisons."
+    )
+
+
+class Settings(BaseSettings):
+    """The whole project configuration (one ``voxpop.yaml``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VOXPOP_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    project: str = Field(default="voxpop", min_length=1, description="Project name shown in reports.")
+    brands: list[Brand] = Field(min_length=1, description="Your brand(s).")
+    competitors: list[Brand] = Field(default_factory=list, description="Competitors to benchmark against.")
+    sources: list[Source] = Field(default_factory=list, description="Where mentions come from.")
+    languages: list[str] = Field(
+        default_factory=lambda: ["az", "tr", "hy", "ru", "en"],
+        min_length=1,
+        description="Languages to detect (ISO 639-1). Text in other languages is stored as 'und'.",
+    )
+    storage: Storage = Field(default_factory=Storage, description="Dataset location.")
+    model: Model = Field(default_factory=Model, description="Model choice.")
+    privacy: Privacy = Field(default_factory=Privacy, description="Privacy options.")
+    report: Report = Field(default_factory=Report, description="Report options.")
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, v: list[str]) -> list[str]:
+        bad = [code for code in v if code not in SUPPORTED_LANGUAGES]
+        if bad:
+            raise ValueError(f"unsupported language(s) {bad}; allowed: {', '.join(SUPPORTED_LANGUAGES)}")
+        return list(dict.fromkeys(v))
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Settings:
+        names = [b.name.casefold() for b in [*self.brands, *self.competitors]]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"brand names must be unique across brands and competitors: {dupes}")
+        src = [s.name for s in self.sources]
+        dupes = sorted({n for n in src if src.count(n) > 1})
+        if dupes:
+            raise ValueError(f"source names must be unique: {dupes}")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - part of the hook's signature
+        file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Explicit arguments beat the environment, which beats the YAML file."""
+        return init_settings, env_settings, _YamlSource(settings_cls)
+
+    def all_brands(self) -> list[tuple[Brand, bool]]:
+        """Brands then competitors, each with its ``is_competitor`` flag."""
+        return [(b, False) for b in self.brands] + [(c, True) for c in self.competitors]
+
+    def resolve_paths(self, base: Path) -> Settings:
+        """Make relative paths relative to the config file's folder, not the working directory."""
+        data = self.model_copy(deep=True)
+        if not data.storage.path.is_absolute():
+            data.storage.path = (base / data.storage.path).resolve()
+        if not data.report.out_dir.is_absolute():
+            data.report.out_dir = (base / data.report.out_dir).resolve()
+        for src in data.sources:
+            p = src.options.get("path")
+            if isinstance(p, str) and not Path(p).is_absolute():
+                src.options["path"] = str((base / p).resolve())
+        return data
+
+
+class _YamlSource(PydanticBaseSettingsSource):
+    """Feeds the parsed YAML (held in a context variable) to pydantic-settings at the lowest priority."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:  # noqa: ARG002
+        return _yaml_data.get().get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(_yaml_data.get())
+
+
+def load_settings(path: str | Path, **overrides: Any) -> Settings:
+    """Read, validate and return the configuration at ``path``.
+
+    Raises:
+        ConfigError: with one line per problem, naming the field and what is allowed.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"config file {path} not found; copy voxpop.example.yaml to {path} and edit it"
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of settings, not {type(raw).__name__}")
+    return settings_from_mapping(raw, origin=str(path), base=path.resolve().parent, **overrides)
+
+
+def settings_from_mapping(
+    raw: dict[str, Any], *, origin: str = "config", base: Path | None = None, **overrides: Any
+) -> Settings:
+    """Validate an already-parsed mapping (what ``load_settings`` does after reading YAML)."""
+    token = _yaml_data.set(raw)
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(f"{origin}: invalid configuration\n" + format_validation_error(exc)) from None
+    finally:
+        _yaml_data.reset(token)
+    return settings.resolve_paths(base or Path.cwd())
+
+
+def format_validation_error(exc: ValidationError) -> str:
+    """One readable line per error: ``  - brands.0.handles: Input should be a valid list (got 'x')``."""
+    lines = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            allowed = _allowed_fields(err["loc"][:-1])
+            msg = f"unknown field; allowed here: {', '.join(allowed)}" if allowed else "unknown field"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        got = err.get("input")
+        suffix = f" (got {got!r:.60})" if err["type"] not in {"missing", "extra_forbidden"} and not isinstance(
+            got, dict
+        ) else ""
+        lines.append(f"  - {loc}: {msg}{suffix}")
+    return "\n".join(lines)
+
+
+def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
+    """Walk the model tree along ``loc`` to list the field names valid at that place."""
+    model: type[BaseModel] = Settings
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        ann = field.annotation
+        inner = getattr(ann, "__args__", (ann,))
+        nxt = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if nxt is None:
+            return []
+        model = nxt
+    return sorted(model.model_fields)
+
+
+def describe_fields(model: type[BaseModel] = Settings, prefix: str = "") -> list[tuple[str, str, str]]:
+    """(dotted name, type, description) for every field, for docs and ``voxpop config --explain``."""
+    rows: list[tuple[str, str, str]] = []
+    for name, field in model.model_fields.items():
+        ann = field.annotation
+        inner = getattr(ann, "__args__", (ann,))
+        sub = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        type_name = re.sub(r"\b(typing|pathlib|pydantic\.types|voxpop\.config)\.", "", str(ann))
+        rows.append((prefix + name, type_name.replace("<class '", "").replace("'>", ""), field.description or ""))
+        if sub is not None:
+            rows.extend(describe_fields(sub, prefix=f"{prefix}{name}{'[]' if 'list' in str(ann) else ''}."))
+    return rows
