@@ -15,7 +15,7 @@ import numpy as np
 
 from nlp.aspects import AspectTagger, Taxonomy
 from nlp.langid import UNDETERMINED, LanguageIdentifier
-from nlp.sentiment import LABELS, HeadSentiment, SentimentModel, load_sentiment
+from nlp.sentiment import LABELS, SentimentModel, load_sentiment
 
 Progress = Callable[[int], None]
 
@@ -109,7 +109,3 @@ class Scorer:
             s.is_pain_point = s.sentiment == "negative" and bool(s.aspects)
         return out
 
-
-def uses_default_model(scorer: Scorer) -> bool:
-    """True when the bundled e5 + head model is in use (for the model card link in reports)."""
-    return isinstance(scorer.sentiment, HeadSentiment)

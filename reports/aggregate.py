@@ -162,8 +162,9 @@ def pain_points(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any
 def praised(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
     """What delights customers: positive mentions per brand and aspect in the period."""
     sql = f"""
-    SELECT brand, unnest(aspects) AS aspect, count(*) AS mentions
-    FROM mentions WHERE sentiment = 'positive' AND {_IN_PERIOD} GROUP BY ALL ORDER BY mentions DESC
+    SELECT brand, aspect, count(*) AS mentions
+    FROM (SELECT brand, unnest(aspects) AS aspect FROM mentions WHERE sentiment = 'positive' AND {_IN_PERIOD})
+    GROUP BY ALL ORDER BY mentions DESC, brand, aspect
     """  # noqa: S608
     return _rows(con, sql, [p.start, p.end])
 

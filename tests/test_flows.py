@@ -1,0 +1,96 @@
+"""Flows end to end, in-process against a temporary Prefect server (prefect_test_harness)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+
+import flows.listen as listen_mod
+from flows.listen import listen
+from flows.report import report
+from nlp import Scorer
+from storage import MentionStore, connect
+from tests.conftest import KeywordSentiment
+from voxpop.errors import VoxpopError
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _prefect() -> Iterator[None]:
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    scorer = Scorer(sentiment=KeywordSentiment())
+    monkeypatch.setattr(listen_mod, "get_scorer", lambda settings: scorer)
+    rows = [
+        {"id": "1", "platform": "x", "created_at": "2026-10-01T10:00:00Z", "author": "@a",
+         "text": "Narmart delivery late again 😡", "likes": 3},
+        {"id": "2", "platform": "x", "created_at": "2026-10-01T11:00:00Z", "author": "@b",
+         "text": "Tezbazar prices are so expensive now", "likes": 1},
+        {"id": "2", "platform": "x", "created_at": "2026-10-01T11:00:00Z", "author": "@b",
+         "text": "Tezbazar prices are so expensive now", "likes": 1},
+        {"id": "3", "platform": "reddit", "created_at": "2026-10-02T09:00:00Z", "text": "love Lumo, great app"},
+        {"id": "4", "platform": "x", "created_at": "2026-10-02T09:00:00Z", "text": "unrelated chatter"},
+        {"id": "5", "platform": "x", "created_at": "not a date", "text": "Narmart"},
+        {"id": "6", "platform": "x", "created_at": "2026-10-03T09:00:00Z", "text": ""},
+    ]
+    data = tmp_path / "export.jsonl"
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    cfg = tmp_path / "voxpop.yaml"
+    cfg.write_text(
+        "project: Flow test\n"
+        "brands: [{name: Narmart, keywords: [Narmart]}]\n"
+        "competitors: [{name: Tezbazar, keywords: [Tezbazar]}, {name: Lumo, keywords: [Lumo]}]\n"
+        "sources:\n  - {name: export, type: file, options: {path: export.jsonl, page_size: 2}}\n"
+        "storage: {path: data}\nreport: {out_dir: out, window_days: 7}\n",
+        encoding="utf-8",
+    )
+    return cfg
+
+
+def test_listen_then_report(project: Path) -> None:
+    first: dict[str, Any] = listen(config=str(project))
+    src = first["sources"][0]
+    assert (src["fetched"], src["inserted"], src["duplicates"], src["no_brand"], src["quarantined"]) == (5, 3, 1, 1, 2)
+    assert src["pages"] == 4
+    root = project.parent / "data"
+    with connect(root) as con:
+        rows = con.execute("SELECT mention_id, brand, is_competitor, sentiment, aspects, is_pain_point "
+                           "FROM mentions ORDER BY mention_id").fetchall()
+        reasons = [r[0] for r in con.execute("SELECT reason FROM quarantine ORDER BY reason").fetchall()]
+    assert rows == [
+        ("reddit:3", "Lumo", True, "positive", ["website_app"], False),
+        ("x:1", "Narmart", False, "negative", ["delivery"], True),
+        ("x:2", "Tezbazar", True, "negative", ["price"], True),
+    ]
+    assert any("unparseable timestamp" in r for r in reasons)
+    assert any("empty or missing text" in r for r in reasons)
+
+    # A re-run adds nothing: the cursor skips the unchanged file.
+    second = listen(config=str(project))
+    assert second["sources"][0]["fetched"] == 0
+    # Even with the cursor gone, dedupe on platform + native id keeps the data unchanged.
+    (root / "state" / "cursors.json").unlink()
+    third = listen(config=str(project))
+    assert (third["sources"][0]["inserted"], third["sources"][0]["duplicates"]) == (0, 4)
+    assert MentionStore(root).count() == 3
+
+    files = report(config=str(project))
+    html = Path(files["html"]).read_text(encoding="utf-8")
+    assert "Flow test" in html
+    assert "Narmart" in html
+    assert Path(files["markdown"]).exists()
+
+
+def test_unknown_source_is_explained(project: Path) -> None:
+    with pytest.raises(VoxpopError, match="unknown source"):
+        listen(config=str(project), sources=["nope"])

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from listeners import FileListener, Normalizer, Pseudonymizer, parse_timestamp, registry
+from listeners._normalize import BrandMatcher
+from voxpop.config import Source
+from voxpop.errors import ConfigError, SourceError
+
+
+def pages(listener: FileListener, cursor: dict[str, Any] | None = None) -> tuple[list[Any], list[Any], Any]:
+    mentions, rejects, last = [], [], None
+    for page in listener.pages(cursor):
+        mentions += page.mentions
+        rejects += page.rejects
+        last = page.cursor or last
+    return mentions, rejects, last
+
+
+def test_csv_with_aliases_and_bad_rows(tmp_path: Path) -> None:
+    f = tmp_path / "posts.csv"
+    f.write_text(
+        "tweet_id,Content,created_at,username,retweets,like_count\n"
+        '1,"Narmart, çatdırılma gecikir",2026-10-01T10:00:00Z,@ali,2,5\n'
+        '2,"",2026-10-01T11:00:00Z,@veli,0,0\n'
+        '3,"Нармарт ok",yesterday,@x,0,0\n'
+        '4,"Narmart likes",2026-10-01,@y,0,lots\n'
+        '5,"multi\nline Narmart",1759312800,@z,1,1\n',
+        encoding="utf-8",
+    )
+    mentions, rejects, cursor = pages(FileListener("s", f))
+    assert [m.native_id for m in mentions] == ["1", "5"]
+    assert mentions[0].author == "@ali"
+    assert (mentions[0].likes, mentions[0].reposts) == (5, 2)
+    assert mentions[0].created_at == datetime(2026, 10, 1, 10, tzinfo=UTC)
+    assert mentions[1].text == "multi\nline Narmart"
+    reasons = sorted(r.reason for r in rejects)
+    assert any("empty or missing text" in r for r in reasons)
+    assert any("unparseable timestamp" in r for r in reasons)
+    assert any("likes must be a non-negative integer" in r for r in reasons)
+    assert all(r.reason.startswith("posts.csv:") for r in rejects)
+    assert cursor is not None
+
+
+def test_jsonl_txt_tsv_and_idempotent_ids(tmp_path: Path) -> None:
+    j = tmp_path / "a.jsonl"
+    j.write_text(json.dumps({"text": "Lumo 😍 Լումո", "date": "2026-09-01 10:00:00", "platform": "instagram"},
+                            ensure_ascii=False) + "\n{broken\n[1,2]\n\n", encoding="utf-8")
+    t = tmp_path / "b.txt"
+    t.write_text("first Narmart review\n\nsecond\n", encoding="utf-8")
+    v = tmp_path / "c.tsv"
+    v.write_text("text\tcreated_at\nNarmart\t2026-09-02T00:00:00+04:00\n", encoding="utf-8")
+    mentions, rejects, _ = pages(FileListener("s", tmp_path))
+    assert sorted(m.platform for m in mentions) == ["file", "file", "file", "instagram"]
+    assert len(rejects) == 2
+    assert any("invalid JSON" in r.reason for r in rejects)
+    assert any("expected a JSON object" in r.reason for r in rejects)
+    tsv = next(m for m in mentions if m.text == "Narmart")
+    assert tsv.created_at == datetime(2026, 9, 1, 20, tzinfo=UTC)
+    again, _, _ = pages(FileListener("s", tmp_path))
+    assert [m.mention_id for m in again] == [m.mention_id for m in mentions]  # content-hash ids are stable
+
+
+def test_cursor_skips_unchanged_files(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("Narmart one\n", encoding="utf-8")
+    listener = FileListener("s", f)
+    _, _, cursor = pages(listener)
+    assert pages(listener, cursor)[0] == []
+    f.write_text("Narmart one\nNarmart two\n", encoding="utf-8")
+    assert len(pages(listener, cursor)[0]) == 2
+
+
+def test_paging_sets_cursor_only_on_last_page(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("".join(f"Narmart {i}\n" for i in range(25)), encoding="utf-8")
+    got = list(FileListener("s", f, page_size=10).pages(None))
+    assert [len(p.mentions) for p in got] == [10, 10, 5]
+    assert [p.cursor is not None for p in got] == [False, False, True]
+
+
+def test_column_mapping_and_errors(tmp_path: Path) -> None:
+    f = tmp_path / "survey.csv"
+    f.write_text("comment,submitted\nbad delivery,2026-10-01\n", encoding="utf-8")
+    mentions, _, _ = pages(FileListener("s", f, columns={"text": "comment", "created_at": "submitted"},
+                                        platform="survey", brand="Narmart"))
+    assert mentions[0].text == "bad delivery"
+    assert mentions[0].platform == "survey"
+    assert mentions[0].brand_hint == "Narmart"
+    with pytest.raises(ConfigError, match="unknown key"):
+        FileListener("s", f, columns={"txt": "comment"})
+    with pytest.raises(ConfigError, match="format"):
+        FileListener("s", f, fmt="xml")
+    with pytest.raises(SourceError, match="does not exist"):
+        pages(FileListener("s", tmp_path / "missing.csv"))
+    latin1 = tmp_path / "old.csv"
+    latin1.write_bytes("text,created_at\nd\xe9j\xe0,2026-01-01\n".encode("latin-1"))
+    with pytest.raises(SourceError, match="re-export it as UTF-8"):
+        pages(FileListener("s", latin1))
+
+
+def test_registry_lists_valid_types(settings_factory: Any) -> None:
+    settings = settings_factory()
+    with pytest.raises(ConfigError, match="valid types: file, sample"):
+        registry.create(Source(name="q", type="myspace"), settings)
+    with pytest.raises(ConfigError, match="needs options.path"):
+        registry.create(Source(name="q", type="file"), settings)
+    with pytest.raises(ConfigError, match="not a configured brand"):
+        registry.create(Source(name="q", type="file", options={"path": "x", "brand": "Nope"}), settings)
+    assert registry.create(Source(name="q", type="csv", options={"path": "x"}), settings).name == "q"
+
+
+def test_timestamps() -> None:
+    assert parse_timestamp("2026-10-24T13:05:12Z") == datetime(2026, 10, 24, 13, 5, 12, tzinfo=UTC)
+    assert parse_timestamp(1_761_311_112_000) == parse_timestamp(1_761_311_112)
+    assert parse_timestamp("2026-10-24").tzinfo is not None
+    with pytest.raises(ValueError, match="ISO 8601"):
+        parse_timestamp("next tuesday")
+
+
+@pytest.mark.parametrize(
+    ("text", "brands", "terms"),
+    [
+        ("Narmart'tan sifariş verdim", ["Narmart"], ["Narmart"]),
+        ("İyi ki NARMART var", ["Narmart"], ["Narmart"]),
+        ("Нармарте опять задержка", ["Narmart"], ["Нармарт"]),
+        ("Նարմարտը լավն ա", ["Narmart"], ["Նարմարտ"]),
+        ("@narmart cavab verin", ["Narmart"], ["Narmart", "@narmart"]),
+        ("Tezbazar is cheaper than Narmart", ["Tezbazar", "Narmart"], ["Narmart", "Tezbazar"]),
+        ("visit tezbazar.fake for free iphones", [], ["Tezbazar"]),
+        ("xnarmart is not us", [], []),
+        ("Lumo 😍😍", ["Lumo"], ["Lumo"]),
+    ],
+)
+def test_brand_matching(settings_factory: Any, text: str, brands: list[str], terms: list[str]) -> None:
+    found, matched, _ = BrandMatcher(settings_factory()).match(text)
+    assert [b for b, _ in found] == brands
+    assert sorted(matched) == sorted(terms)
+
+
+def test_normalizer_pseudonymises_and_counts(settings_factory: Any, tmp_path: Path) -> None:
+    from listeners import Mention
+
+    settings = settings_factory()
+    ts = datetime(2026, 10, 1, tzinfo=UTC)
+    mentions = [Mention("x", "1", "Narmart kargo", ts, author="@Ali"), Mention("x", "2", "nothing", ts),
+                Mention("x", "3", "tezbazar.fake promo", ts), Mention("x", "4", "Tezbazar pahalı", ts, author="ali")]
+    norm = Normalizer(settings, source="s", run_id="r")
+    rows = norm(mentions)
+    assert [r["brand"] for r in rows] == ["Narmart", "Tezbazar"]
+    assert rows[1]["is_competitor"] is True
+    assert rows[0]["author_hash"] == rows[1]["author_hash"]  # same person, '@' and case do not matter
+    assert "ali" not in json.dumps(rows, default=str).lower().replace("pahalı", "")
+    assert rows[0]["author_handle"] is None
+    assert (norm.stats.kept, norm.stats.no_brand, norm.stats.excluded) == (2, 1, 1)
+    key_file = Path(settings.storage.path) / "state" / "pseudonym.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    other = Pseudonymizer(b"another key")
+    assert other("x", "@Ali") != rows[0]["author_hash"]
+
+
+def test_handles_kept_when_privacy_off(settings_factory: Any) -> None:
+    from listeners import Mention
+
+    settings = settings_factory(privacy={"pseudonymize_authors": False})
+    rows = Normalizer(settings, source="s", run_id="r")([Mention("x", "1", "Narmart", datetime.now(UTC), author="@a")])
+    assert rows[0]["author_handle"] == "@a"

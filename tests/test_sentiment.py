@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlp.sentiment import LABELS, Head, TransformersSentiment, label_mapping, load_sentiment, softmax
+from voxpop.errors import ModelError
+
+
+def test_softmax_is_stable_and_tempered() -> None:
+    p = softmax(np.array([[1000.0, 0.0, -1000.0], [1.0, 1.0, 1.0]]))
+    assert np.allclose(p.sum(axis=1), 1)
+    assert np.isfinite(p).all()
+    assert np.allclose(p[1], 1 / 3)
+    sharp, flat = softmax(np.array([[2.0, 0.0, 0.0]]), 0.5), softmax(np.array([[2.0, 0.0, 0.0]]), 4.0)
+    assert sharp[0, 0] > flat[0, 0]
+
+
+@pytest.mark.parametrize(
+    ("id2label", "expected"),
+    [
+        ({0: "negative", 1: "neutral", 2: "positive"}, [0, 1, 2]),
+        ({0: "POSITIVE", 1: "NEGATIVE"}, [2, 0]),
+        ({0: "Neg", 1: "Neu", 2: "Pos"}, [0, 1, 2]),
+        ({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, [0, 1, 2]),
+        ({0: "LABEL_0", 1: "LABEL_1"}, [0, 2]),
+        ({0: "1 star", 1: "2 stars", 2: "3 stars", 3: "4 stars", 4: "5 stars"}, [0, 0, 1, 2, 2]),
+    ],
+)
+def test_label_mapping(id2label: dict[int, str], expected: list[int]) -> None:
+    m = label_mapping(id2label)
+    assert m.argmax(axis=1).tolist() == expected
+    assert np.allclose(m.sum(axis=1), 1)
+
+
+def test_unmappable_label_is_explained() -> None:
+    with pytest.raises(ModelError, match="cannot map label 'joy'"):
+        label_mapping({0: "joy", 1: "anger"})
+
+
+def test_head_roundtrip(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    head = Head([rng.normal(size=(8, 4)), rng.normal(size=(4, 3))], [np.zeros(4), np.zeros(3)], 1.7, {"head": "t"})
+    head.save(tmp_path / "h.npz")
+    loaded = Head.load(tmp_path / "h.npz")
+    x = rng.normal(size=(5, 8)).astype(np.float32)
+    assert np.allclose(loaded.predict_proba(x), head.predict_proba(x), atol=1e-5)
+    assert loaded.digest == head.digest
+    assert loaded.meta["labels"] == list(LABELS)
+    with pytest.raises(ModelError, match="make train-head"):
+        Head.load(tmp_path / "missing.npz")
+
+
+def _tiny_hf_model(path: Path, id2label: dict[int, str]) -> Path:
+    """A randomly initialised 2-layer BERT with a word-level tokenizer, built here (no download)."""
+    import torch
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import BertConfig, BertForSequenceClassification, PreTrainedTokenizerFast
+
+    vocab = {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "good": 4, "bad": 5, "delivery": 6, "late": 7}
+    tok = Tokenizer(models.WordLevel(vocab=vocab, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
+                                   sep_token="[SEP]")
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=64, num_labels=len(id2label),
+                        id2label=id2label, label2id={v: k for k, v in id2label.items()})
+    BertForSequenceClassification(config).save_pretrained(path)
+    fast.save_pretrained(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "id2label",
+    [{0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, {i: f"{i + 1} stars" for i in range(5)}],
+)
+def test_hugging_face_path_with_tiny_random_model(tmp_path: Path, id2label: dict[int, str]) -> None:
+    path = _tiny_hf_model(tmp_path / "tiny", id2label)
+    model = load_sentiment(str(path))
+    assert isinstance(model, TransformersSentiment)
+    assert model.device == "cpu"
+    texts = ["good delivery", "bad", "late late late delivery bad good", "unknown words only", "good"]
+    probs = model.predict_proba(texts)
+    assert probs.shape == (5, 3)
+    assert np.allclose(probs.sum(axis=1), 1, atol=1e-5)
+    # Length-sorted batching must restore input order: the same text scores the same wherever it sits.
+    again = model.predict_proba(list(reversed(texts)))
+    assert np.allclose(probs, again[::-1], atol=1e-5)
+    assert model.version == "hf:tiny"
+
+
+def test_missing_hf_model_has_a_next_step(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="Give a local folder"):
+        TransformersSentiment(str(tmp_path / "no-such-model"))
