@@ -161,7 +161,7 @@ def listen(config: str = "voxpop.yaml", sources: Sequence[str] | None = None, pr
             try:
                 summaries.append(_run_source(settings, name, run_id, bar))
             except VoxpopError as exc:
-                logger.error("source %s failed: %s", name, exc)  # noqa: TRY400 - message is the user-facing error
+                logger.error("source %s failed: %s", name, exc)
                 summaries.append(SourceSummary(source=name, error=str(exc)))
     result = {"run_id": run_id, "storage": str(settings.storage.path), "sources": [asdict(s) for s in summaries],
               "total_stored": MentionStore(settings.storage.path).count()}

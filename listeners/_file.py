@@ -122,7 +122,8 @@ class FileListener:
         allowed = {"path", "format", "columns", "platform", "encoding", "page_size"}
         extra = sorted(set(opts) - allowed)
         if extra:
-            raise ConfigError(f"source '{source.name}': unknown option(s) {extra}; allowed: {sorted(allowed | {'brand'})}")
+            valid = sorted(allowed | {"brand"})
+            raise ConfigError(f"source '{source.name}': unknown option(s) {extra}; allowed: {valid}")
         return cls(
             source.name,
             opts["path"],

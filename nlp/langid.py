@@ -31,7 +31,7 @@ class LanguageIdentifier:
         )
 
     @cached_property
-    def _detector(self):  # noqa: ANN202 - lingua's detector type is not exported for annotations
+    def _detector(self):
         return LanguageDetectorBuilder.from_languages(*self._lingua).build()
 
     def detect(self, texts: Sequence[str]) -> list[tuple[str, float]]:

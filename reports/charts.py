@@ -16,8 +16,8 @@ from datetime import date
 import matplotlib as mpl
 
 mpl.use("Agg")  # no display, deterministic output
-import matplotlib.dates as mdates  # noqa: E402 - backend must be chosen first
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
 
 mpl.rcParams.update({
     "svg.hashsalt": "voxpop",  # stable ids: identical data gives identical files

@@ -23,7 +23,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         yield tmp
         _fsync_file(tmp)
-        os.replace(tmp, target)
+        tmp.replace(target)  # atomic rename on POSIX within one filesystem
         _fsync_dir(target.parent)
     finally:
         tmp.unlink(missing_ok=True)

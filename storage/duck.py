@@ -28,7 +28,7 @@ def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConn
         empty = empty_table()
         con.register("_empty_mentions", empty)
         con.execute(
-            f"CREATE OR REPLACE VIEW mentions AS SELECT *, CAST(created_at AS DATE) AS {PARTITION_KEY} "
+            f"CREATE OR REPLACE VIEW mentions AS SELECT *, CAST(created_at AS DATE) AS {PARTITION_KEY} "  # noqa: S608
             "FROM _empty_mentions"
         )
     quarantine = sorted((root / "quarantine").glob("date=*/*.parquet"))

@@ -110,9 +110,8 @@ def validate_record(rec: Mapping[str, Any]) -> str | None:
         values = [probs.get(k) for k in SENTIMENTS]
         if any(v is None or not math.isfinite(v) or v < 0 for v in values) or abs(sum(values) - 1) > 1e-3:
             problems.append("sentiment_probs must be three finite probabilities summing to 1")
-    for key in ("likes", "reposts", "replies"):
-        if not isinstance(rec[key], int) or rec[key] < 0:
-            problems.append(f"{key} must be a non-negative integer")
+    problems += [f"{key} must be a non-negative integer" for key in ("likes", "reposts", "replies")
+                 if not isinstance(rec[key], int) or isinstance(rec[key], bool) or rec[key] < 0]
     return "; ".join(problems) or None
 
 

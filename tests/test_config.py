@@ -50,7 +50,8 @@ def test_missing_brands_and_brand_without_terms() -> None:
 
 def test_duplicate_names_rejected() -> None:
     with pytest.raises(ConfigError, match="unique"):
-        settings_from_mapping({"brands": [{"name": "A", "keywords": ["a"]}], "competitors": [{"name": "a", "keywords": ["b"]}]})
+        settings_from_mapping({"brands": [{"name": "A", "keywords": ["a"]}],
+                               "competitors": [{"name": "a", "keywords": ["b"]}]})
     with pytest.raises(ConfigError, match="source names must be unique"):
         settings_from_mapping({"brands": [{"name": "A", "keywords": ["a"]}],
                                "sources": [{"name": "s", "type": "sample"}, {"name": "s", "type": "file"}]})

@@ -108,7 +108,7 @@ def test_registry_lists_valid_types(settings_factory: Any) -> None:
     settings = settings_factory()
     with pytest.raises(ConfigError, match="valid types: file, sample"):
         registry.create(Source(name="q", type="myspace"), settings)
-    with pytest.raises(ConfigError, match="needs options.path"):
+    with pytest.raises(ConfigError, match=r"needs options\.path"):
         registry.create(Source(name="q", type="file"), settings)
     with pytest.raises(ConfigError, match="not a configured brand"):
         registry.create(Source(name="q", type="file", options={"path": "x", "brand": "Nope"}), settings)

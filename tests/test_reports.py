@@ -55,7 +55,8 @@ def test_surge_is_top_growing_pain_point_and_a_spike(dataset: Path) -> None:
         assert top["current"] == cur
         spikes = aggregate.spikes(con, p)
         assert spikes
-        assert (spikes[0]["brand"], spikes[0]["kind"], spikes[0]["day"]) == ("Acme", "negative", END - timedelta(days=7))
+        top = spikes[0]
+        assert (top["brand"], top["kind"], top["day"]) == ("Acme", "negative", END - timedelta(days=7))
         assert spikes[0]["aspects"][0]["aspect"] == "delivery"
 
 

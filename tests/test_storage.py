@@ -32,7 +32,8 @@ def rec(i: int, day_offset: int = 0, **over: Any) -> dict[str, Any]:
 def test_schema_is_versioned_and_documented() -> None:
     assert MENTION_SCHEMA.metadata[b"voxpop.schema_version"] == str(SCHEMA_VERSION).encode()
     for field in MENTION_SCHEMA:
-        assert field.metadata and field.metadata[b"description"]
+        assert field.metadata
+        assert field.metadata[b"description"]
     required = {"mention_id", "platform", "native_id", "url", "created_at", "collected_at", "brand", "is_competitor",
                 "matched_terms", "author_hash", "likes", "reposts", "replies", "lang", "lang_confidence", "text",
                 "sentiment", "sentiment_score", "sentiment_probs", "aspects", "is_pain_point", "topic",

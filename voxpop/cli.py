@@ -21,6 +21,8 @@ from voxpop.errors import VoxpopError
 # Before Prefect is imported anywhere: no telemetry from a tool that promises to work offline.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# The CLI shows Rich progress and a summary; Prefect's per-task INFO lines would drown them (override freely).
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="voxpop: social listening and multilingual pain-point detection.")
@@ -52,7 +54,8 @@ def demo(
     files = _report(config, lang, None, None, None)
     console.print()
     out.print(f"Parquet dataset: [bold]{summary['storage']}/mentions[/]  ({summary['total_stored']} mentions)")
-    out.print(f"Query it:        voxpop query -c {config} \"SELECT brand, count(*) FROM mentions GROUP BY 1\"")
+    example_sql = "SELECT brand, count(*) FROM mentions GROUP BY 1"
+    out.print(f'Query it:        voxpop query -c {config} "{example_sql}"')
     out.print(f"HTML report:     [bold]{files['html']}[/]")
     out.print(f"Summary:         {files['markdown']}")
 
@@ -120,7 +123,6 @@ def query(
 ) -> None:
     """Run SQL on the scored mentions with DuckDB."""
     from storage import connect  # noqa: PLC0415
-
     from voxpop.config import load_settings  # noqa: PLC0415
 
     try:
@@ -153,7 +155,9 @@ def query(
 
 @app.command()
 def score(
-    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="Text file (one per line), CSV or JSONL with a `text` column.")],
+    input_path: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Text file (one per line), CSV or JSONL with a `text` column.")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one object per input row.")],
     model: Annotated[str, typer.Option(help="'default' or a Hugging Face model id / local path.")] = "default",
     languages: Annotated[str, typer.Option(help="Comma-separated ISO codes to detect.")] = "az,tr,hy,ru,en",

@@ -24,7 +24,7 @@ UI_LANGUAGES = ("en", "az", "tr", "hy", "ru")
 # ISO 639-1 codes lingua can tell apart that our users write in; extendable per project.
 SUPPORTED_LANGUAGES = ("az", "tr", "hy", "ru", "en", "ka", "kk", "uk", "de", "fr", "es", "ar", "fa")
 
-_yaml_data: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("voxpop_yaml", default={})
+_yaml_data: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("voxpop_yaml", default=None)
 
 
 class _Model(BaseModel):
@@ -218,10 +218,10 @@ class _YamlSource(PydanticBaseSettingsSource):
     """Feeds the parsed YAML (held in a context variable) to pydantic-settings at the lowest priority."""
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:  # noqa: ARG002
-        return _yaml_data.get().get(field_name), field_name, False
+        return (_yaml_data.get() or {}).get(field_name), field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        return dict(_yaml_data.get())
+        return dict(_yaml_data.get() or {})
 
 
 def load_settings(path: str | Path, **overrides: Any) -> Settings:

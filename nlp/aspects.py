@@ -1,0 +1,454 @@
+"""Pain-point aspect tagger: which customer-experience aspects does a post talk about?
+
+A deliberately simple, transparent, fast baseline: every aspect of ``taxonomy.yaml`` has word
+stems per language, and a text gets every aspect with at least one stem at the start of a word.
+Marketers can read (and extend) the term lists, and counts per aspect are cheap to recompute
+over millions of posts.
+
+Matching rules (see ``taxonomy.yaml`` for the data):
+
+* texts and terms both go through :func:`voxpop.text.normalize` and then
+  :func:`voxpop.text.fold_ascii`; folding is a letter-to-letter map applied to both sides, so
+  every match in the normalised space is also a match in the folded space, and "catdirilma"
+  matches the term "çatdırıl";
+* a term matches at a word start (not preceded by a letter; digits, "_", "#", "-" and
+  apostrophes separate words), and as a stem: "достав" matches "доставили";
+* ``$`` at the end of a term (or of a word inside a phrase) requires the whole word:
+  "app$" matches "app", not "apple"; words of one or two characters are always whole words;
+* phrases ("customer service") match with flexible separators (spaces, "-", "_", or none) and
+  every word but an exact one is a stem: "служб поддерж" matches "службу поддержки";
+* terms with "ç"/"ş" also match their "ch"/"sh" spellings ("chatdiril", "shikayet");
+* ``exclude`` phrases of an aspect blank out text before that aspect is tested
+  ("online store" is not about a physical store);
+* terms of all languages are tried on every text, because mixed-language posts are common.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from voxpop.text import fold_ascii, normalize
+
+__all__ = ["DEFAULT_TAXONOMY_PATH", "Aspect", "AspectTagger", "Taxonomy"]
+
+DEFAULT_TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yaml")
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_LANG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)?")
+_TEXT_FIELDS = ("cx_area", "description")
+_LIST_FIELDS = ("terms", "examples", "exclude")
+_TERM_FIELDS = ("terms", "exclude")
+_FIELDS = frozenset({*_TEXT_FIELDS, "label", *_LIST_FIELDS})
+_TERM_SPLIT = re.compile(r"[\s_\-]+")
+_HAS_WORD_CHAR = re.compile(r"[^\W_]")
+
+# Regex fragments. A "letter" is [^\W\d_]: a word character that is neither a digit nor "_".
+_NO_LETTER_AFTER = r"(?![^\W\d_])"
+_FIRST_CHAR_BOUNDARY = r"(?<![^\W\d_].)"  # placed after the first char: the char before it
+_STEM_JOIN = r"\w*[\s_-]*"  # after a stem word inside a phrase
+_EXACT_JOIN = r"[\s_-]+"  # after a whole word inside a phrase
+_JOIN_STEM_KEY = "<stem-join>"
+_JOIN_EXACT_KEY = "<exact-join>"
+_SHORT_WORD = 2  # words this short are always matched as whole words
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """One pain-point aspect: who acts on it, how it is shown, and which words signal it."""
+
+    name: str
+    cx_area: str
+    labels: Mapping[str, str]
+    description: str
+    terms: Mapping[str, tuple[str, ...]]
+    examples: Mapping[str, tuple[str, ...]]
+    exclude: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def label(self, lang: str = "en") -> str:
+        """Display name in ``lang``, falling back to English and then to the aspect name."""
+        return self.labels.get(lang) or self.labels.get("en") or self.name
+
+
+class Taxonomy:
+    """An ordered, validated set of :class:`Aspect` objects (order = display/tag order)."""
+
+    def __init__(self, aspects: Sequence[Aspect]) -> None:
+        """Wrap already validated aspects; use :meth:`load` or :meth:`from_dict` to build one."""
+        self._aspects: dict[str, Aspect] = {}
+        for aspect in aspects:
+            if aspect.name in self._aspects:
+                raise ValueError(f"duplicate aspect {aspect.name!r}")
+            self._aspects[aspect.name] = aspect
+        self.names: tuple[str, ...] = tuple(self._aspects)
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path | None = None,
+        extra: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> Taxonomy:
+        """Load a taxonomy YAML file (default: the packaged ``nlp/taxonomy.yaml``).
+
+        Args:
+            path: YAML file with a top-level ``aspects`` mapping of name -> entry.
+            extra: more entries of the same shape, e.g. from a user's config. An entry for an
+                existing aspect adds its terms/examples/exclude phrases and may override
+                ``cx_area``, ``label`` entries and ``description``; a new name adds an aspect
+                (it needs ``cx_area`` and ``terms``).
+
+        Raises:
+            ValueError: malformed file or entry; the message names the aspect and field.
+        """
+        source = Path(path) if path is not None else DEFAULT_TAXONOMY_PATH
+        with source.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+        if not isinstance(data, Mapping) or not isinstance(data.get("aspects"), Mapping):
+            raise ValueError(f"{source}: expected a top-level 'aspects' mapping")
+        return cls.from_dict(data["aspects"], extra=extra)
+
+    @classmethod
+    def from_dict(
+        cls,
+        entries: Mapping[str, Mapping[str, Any]],
+        extra: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> Taxonomy:
+        """Build a taxonomy from ``name -> entry`` mappings (the YAML shape), plus ``extra``."""
+        merged: dict[str, dict[str, Any]] = {}
+        for name, entry in entries.items():
+            merged[name] = _parse_entry(name, entry, new=True)
+        for name, entry in (extra or {}).items():
+            if name in merged:
+                _merge_into(merged[name], _parse_entry(name, entry, new=False))
+            else:
+                merged[name] = _parse_entry(name, entry, new=True)
+        return cls([_freeze(name, parsed) for name, parsed in merged.items()])
+
+    def __getitem__(self, name: str) -> Aspect:
+        """Return the aspect called ``name`` (KeyError if unknown)."""
+        return self._aspects[name]
+
+    def __iter__(self) -> Iterator[Aspect]:
+        """Iterate over aspects in taxonomy order."""
+        return iter(self._aspects.values())
+
+    def __len__(self) -> int:
+        """Return the number of aspects."""
+        return len(self._aspects)
+
+    def __contains__(self, name: object) -> bool:
+        """Return whether an aspect called ``name`` exists."""
+        return name in self._aspects
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _parse_entry(name: object, entry: object, *, new: bool) -> dict[str, Any]:
+    """Validate one YAML/config entry and return it as plain dicts/lists."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise ValueError(f"aspect name {name!r}: use lowercase letters, digits and '_' (e.g. 'delivery')")
+    if not isinstance(entry, Mapping):
+        raise ValueError(f"aspect {name!r}: entry must be a mapping, got {type(entry).__name__}")
+    unknown = set(entry) - _FIELDS
+    if unknown:
+        raise ValueError(f"aspect {name!r}: unknown field(s) {sorted(map(str, unknown))}")
+    parsed: dict[str, Any] = {key: _text_field(name, key, entry[key]) for key in _TEXT_FIELDS if key in entry}
+    if "label" in entry:
+        parsed["label"] = _lang_strings(name, "label", entry["label"])
+    for key in _LIST_FIELDS:
+        if key in entry:
+            parsed[key] = _lang_lists(name, key, entry[key])
+            if key in _TERM_FIELDS:
+                for lang, terms in parsed[key].items():
+                    for term in terms:
+                        _compile_units(term, f"aspect {name!r}: field {key!r} ({lang})")
+    if new and "cx_area" not in parsed:
+        raise ValueError(f"aspect {name!r}: missing required field 'cx_area'")
+    if new and not any(parsed.get("terms", {}).values()):
+        raise ValueError(f"aspect {name!r}: field 'terms' needs at least one term")
+    return parsed
+
+
+def _text_field(name: str, key: str, value: object) -> str:
+    if not isinstance(value, str) or (key == "cx_area" and not value.strip()):
+        raise ValueError(f"aspect {name!r}: field {key!r} must be a non-empty string")
+    return value.strip()
+
+
+def _lang_strings(name: str, key: str, value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"aspect {name!r}: field {key!r} must map language codes to strings")
+    out: dict[str, str] = {}
+    for lang, text in value.items():
+        _check_lang(name, key, lang)
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"aspect {name!r}: field {key!r} ({lang}) must be a non-empty string")
+        out[lang] = text.strip()
+    return out
+
+
+def _lang_lists(name: str, key: str, value: object) -> dict[str, list[str]]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"aspect {name!r}: field {key!r} must map language codes to lists of strings")
+    out: dict[str, list[str]] = {}
+    for lang, items in value.items():
+        _check_lang(name, key, lang)
+        if isinstance(items, str) or not isinstance(items, Sequence):
+            raise ValueError(f"aspect {name!r}: field {key!r} ({lang}) must be a list of strings")
+        for item in items:
+            if not isinstance(item, str) or not item.strip():
+                raise ValueError(
+                    f"aspect {name!r}: field {key!r} ({lang}) has a non-string or empty item {item!r}"
+                    " (quote YAML words such as 'no', 'on', 'yes')"
+                )
+        out[lang] = [item.strip() for item in items]
+    return out
+
+
+def _check_lang(name: str, key: str, lang: object) -> None:
+    if not isinstance(lang, str) or not _LANG.fullmatch(lang):
+        raise ValueError(f"aspect {name!r}: field {key!r} has an invalid language code {lang!r}")
+
+
+def _merge_into(base: dict[str, Any], update: dict[str, Any]) -> None:
+    """Merge a validated ``extra`` entry into a validated base entry (in place)."""
+    for key in ("cx_area", "description"):
+        if key in update:
+            base[key] = update[key]
+    if "label" in update:
+        base.setdefault("label", {}).update(update["label"])
+    for key in ("terms", "examples", "exclude"):
+        for lang, items in update.get(key, {}).items():
+            current = base.setdefault(key, {}).setdefault(lang, [])
+            current.extend(item for item in items if item not in current)
+
+
+def _freeze(name: str, parsed: Mapping[str, Any]) -> Aspect:
+    def lists(key: str) -> Mapping[str, tuple[str, ...]]:
+        return MappingProxyType({lang: tuple(items) for lang, items in parsed.get(key, {}).items()})
+
+    return Aspect(
+        name=name,
+        cx_area=parsed["cx_area"],
+        labels=MappingProxyType(dict(parsed.get("label", {}))),
+        description=parsed.get("description", ""),
+        terms=lists("terms"),
+        examples=lists("examples"),
+        exclude=lists("exclude"),
+    )
+
+
+# --------------------------------------------------------------------------- compilation
+
+
+def _compile_units(term: str, where: str) -> tuple[tuple[str, bool], ...]:
+    """Split a term into ``(word, exact)`` pairs in the folded matching space."""
+    words: list[tuple[str, bool]] = []
+    for piece in _TERM_SPLIT.split(fold_ascii(normalize(term))):
+        if not piece:
+            continue
+        word = piece.rstrip("$")
+        if not _HAS_WORD_CHAR.search(word):
+            raise ValueError(f"{where}: term {term!r} has no letters or digits")
+        words.append((word, word != piece or len(word) <= _SHORT_WORD))
+    if not words:
+        raise ValueError(f"{where}: empty term {term!r}")
+    return tuple(words)
+
+
+def _spellings(term: str) -> set[str]:
+    """Return the term plus its "ch"/"sh" spelling when it has "ç"/"ş" (common in az/tr typing)."""
+    lowered = normalize(term)
+    spellings = {lowered}
+    if "ç" in lowered or "ş" in lowered:
+        spellings.add(lowered.replace("ç", "ch").replace("ş", "sh"))
+    return spellings
+
+
+def _term_words(terms: Sequence[str], where: str) -> list[tuple[tuple[str, bool], ...]]:
+    """All spellings of ``terms`` as ``(word, exact)`` sequences, in the folded space."""
+    return [_compile_units(spelling, where) for term in terms for spelling in sorted(_spellings(term))]
+
+
+class _Node:
+    __slots__ = ("children", "exact_end", "stem_end")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.stem_end = False
+        self.exact_end = False
+
+
+def _trie_pattern(
+    terms: Sequence[tuple[tuple[str, bool], ...]], *, boundary: bool = True, longest: bool = False
+) -> str | None:
+    """Compile terms into one trie-shaped regex (shared prefixes are matched only once).
+
+    With ``boundary`` the pattern checks the word start itself (for ``search``/``finditer``);
+    without, the caller has already positioned it at a word start. With ``longest`` a match
+    extends to the longest term (needed when the match is blanked out, as for ``exclude``);
+    otherwise it stops at the first complete stem, which is all that tagging needs.
+    """
+    root = _Node()
+    for words in terms:
+        node = root
+        for index, (word, exact) in enumerate(words):
+            for char in word:
+                node = node.children.setdefault(char, _Node())
+            if index < len(words) - 1:
+                node = node.children.setdefault(_JOIN_EXACT_KEY if exact else _JOIN_STEM_KEY, _Node())
+            elif exact:
+                node.exact_end = True
+            else:
+                node.stem_end = True
+    if not root.children:
+        return None
+    # The word-start check sits *after* the first character: a pattern whose alternatives all
+    # start with a literal lets the regex engine skip impossible positions quickly.
+    after_first = _FIRST_CHAR_BOUNDARY if boundary else ""
+    branches = [
+        re.escape(char) + after_first + _emit(child, longest=longest) for char, child in sorted(root.children.items())
+    ]
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _emit(node: _Node, *, longest: bool = False) -> str:
+    if node.stem_end and not (longest and node.children):
+        return ""  # a stem ends here: whatever follows, the term has matched
+    branches = []
+    for key, child in sorted(node.children.items()):
+        if key == _JOIN_STEM_KEY:
+            unit = _STEM_JOIN
+        elif key == _JOIN_EXACT_KEY:
+            unit = _EXACT_JOIN
+        else:
+            unit = re.escape(key)
+        branches.append(unit + _emit(child, longest=longest))
+    if node.stem_end:  # only reached with ``longest``: longer terms were tried first
+        branches.append("")
+    elif node.exact_end:
+        branches.append(_NO_LETTER_AFTER)
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _index_key(words: tuple[tuple[str, bool], ...]) -> str:
+    """Bucket key of a term: the first two characters of its first word (or the one it has)."""
+    return words[0][0][:2]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    name: str
+    order: int
+    search: re.Pattern[str]  # checks word starts itself: for explain()
+    at: re.Pattern[str]  # anchored use at a known word start
+    exclude: re.Pattern[str] | None
+
+
+class AspectTagger:
+    """Tag texts with the taxonomy's aspects (multi-label, rule-based, thread-safe).
+
+    How it stays fast: one regex over the terms of *all* aspects finds the word starts where
+    some term begins, in a single pass in C; only there, and only for the aspects that have a
+    term starting with those two characters, is an aspect's own regex tried (anchored).
+
+    >>> AspectTagger().tag("Kuryer 3 gün gecikdi, dəstək cavab vermir")
+    ['delivery', 'support']
+    """
+
+    def __init__(self, taxonomy: Taxonomy | None = None) -> None:
+        """Compile the regexes of ``taxonomy`` (default: the packaged one) once."""
+        self.taxonomy = taxonomy if taxonomy is not None else Taxonomy.load()
+        compiled: list[_Compiled] = []
+        all_terms: list[tuple[tuple[str, bool], ...]] = []
+        buckets: dict[str, list[_Compiled]] = {}
+        for aspect in self.taxonomy:
+            where = f"aspect {aspect.name!r}"
+            terms = _term_words([t for lang_terms in aspect.terms.values() for t in lang_terms], where)
+            if not terms:
+                continue
+            excludes = _term_words([t for lang_terms in aspect.exclude.values() for t in lang_terms], where)
+            exclude = _trie_pattern(excludes, longest=True) if excludes else None
+            item = _Compiled(
+                name=aspect.name,
+                order=len(compiled),
+                search=re.compile(_trie_pattern(terms) or ""),
+                at=re.compile(_trie_pattern(terms, boundary=False) or ""),
+                exclude=re.compile(exclude) if exclude else None,
+            )
+            compiled.append(item)
+            all_terms.extend(terms)
+            for words in terms:
+                bucket = buckets.setdefault(_index_key(words), [])
+                if item not in bucket:
+                    bucket.append(item)
+        self._compiled: tuple[_Compiled, ...] = tuple(compiled)
+        self._buckets: dict[str, tuple[_Compiled, ...]] = {k: tuple(v) for k, v in buckets.items()}
+        union = _trie_pattern(all_terms, boundary=False) if all_terms else None
+        # Zero-width, so finditer reports every candidate start, even inside a longer phrase.
+        self._starts: re.Pattern[str] | None = re.compile(r"(?<![^\W\d_])(?=" + union + ")") if union else None
+
+    @staticmethod
+    def prepare(text: str) -> str:
+        """Return ``text`` in the matching space (normalised, then ASCII-folded)."""
+        return fold_ascii(normalize(text))
+
+    def tag(self, text: str, lang: str | None = None) -> list[str]:  # noqa: ARG002
+        """Return the aspects ``text`` talks about, unique and in taxonomy order.
+
+        ``lang`` is accepted for API symmetry with the other NLP steps but not used: terms of
+        every language are tried, because posts often mix languages and scripts.
+        """
+        prepared = self.prepare(text)
+        if not prepared or self._starts is None:
+            return []
+        found: dict[int, str] = {}
+        blanked: dict[int, str] = {}  # per aspect with exclude phrases, computed when needed
+        buckets = self._buckets
+        for start_match in self._starts.finditer(prepared):
+            start = start_match.start()
+            candidates = buckets.get(prepared[start : start + 2], ()) + buckets.get(prepared[start], ())
+            for item in candidates:
+                if item.order in found or item.at.match(prepared, start) is None:
+                    continue
+                if item.exclude is not None:
+                    if item.order not in blanked:
+                        blanked[item.order] = _blank(item.exclude, prepared)
+                    if item.at.match(blanked[item.order], start) is None:
+                        continue
+                found[item.order] = item.name
+            if len(found) == len(self._compiled):
+                break
+        return [found[order] for order in sorted(found)]
+
+    def tag_many(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[str]]:
+        """Tag many texts; ``langs``, if given, must be as long as ``texts``."""
+        if langs is not None and len(langs) != len(texts):
+            raise ValueError(f"langs has {len(langs)} items but texts has {len(texts)}")
+        tag = self.tag
+        return [tag(text) for text in texts]
+
+    def explain(self, text: str) -> dict[str, list[str]]:
+        """Return, per tagged aspect, the matched pieces of the prepared text (for debugging)."""
+        prepared = self.prepare(text)
+        out: dict[str, list[str]] = {}
+        for item in self._compiled:
+            haystack = _blank(item.exclude, prepared) if item.exclude is not None else prepared
+            hits = [m.group() for m in item.search.finditer(haystack)]
+            if hits:
+                out[item.name] = hits
+        return out
+
+
+def _blank(pattern: re.Pattern[str], text: str) -> str:
+    """Replace matches of ``pattern`` by spaces (keeps positions and word boundaries)."""
+    return pattern.sub(lambda match: " " * len(match.group()), text)

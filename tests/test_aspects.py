@@ -1,0 +1,303 @@
+"""Tests for the pain-point aspect tagger, its taxonomy and the shared text normalisation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nlp.aspects import DEFAULT_TAXONOMY_PATH, AspectTagger, Taxonomy
+from voxpop.text import fold_ascii, normalize, tokenize_words
+
+LANGS = ("en", "az", "tr", "hy", "ru")
+ASPECTS = (
+    "delivery", "price", "support", "quality", "website_app", "payment",
+    "returns", "stock", "communication", "staff_store", "privacy", "marketing",
+)  # fmt: skip
+HELD_OUT = Path(DEFAULT_TAXONOMY_PATH).parent / "data" / "aspects"
+MIN_F1 = 0.75
+
+
+@pytest.fixture(scope="module")
+def tagger() -> AspectTagger:
+    return AspectTagger()
+
+
+def _tiny(**entries: Mapping[str, Any]) -> AspectTagger:
+    return AspectTagger(Taxonomy.from_dict(entries))
+
+
+# --------------------------------------------------------------------------- taxonomy
+
+
+def test_packaged_taxonomy_is_complete() -> None:
+    taxonomy = Taxonomy.load()
+    assert taxonomy.names == ASPECTS
+    assert len(taxonomy) == len(ASPECTS)
+    for aspect in taxonomy:
+        assert aspect.cx_area
+        assert aspect.description
+        for lang in LANGS:
+            assert aspect.labels[lang], (aspect.name, lang)
+            assert len(aspect.terms[lang]) >= 15, (aspect.name, lang, len(aspect.terms[lang]))
+            assert len(aspect.examples[lang]) == 2, (aspect.name, lang)
+            assert all(term == term.lower() for term in aspect.terms[lang]), (aspect.name, lang)
+    assert taxonomy["delivery"].cx_area == "Shipping and delivery"
+    assert taxonomy["support"].label("hy") == "Հաճախորդների աջակցություն"
+    assert taxonomy["support"].label("xx") == "Customer support"
+    assert "delivery" in taxonomy
+    assert "nope" not in taxonomy
+    with pytest.raises(KeyError):
+        taxonomy["nope"]
+
+
+def test_each_aspect_tags_its_own_examples(tagger: AspectTagger) -> None:
+    for aspect in tagger.taxonomy:
+        for lang in LANGS:
+            for example in aspect.examples[lang]:
+                assert aspect.name in tagger.tag(example, lang), (aspect.name, lang, example)
+
+
+def test_extra_adds_terms_to_existing_and_new_aspects() -> None:
+    extra = {
+        "delivery": {"terms": {"en": ["teleport"]}, "label": {"en": "Shipping"}},
+        "loyalty": {
+            "cx_area": "Personalisation",
+            "label": {"en": "Loyalty programme"},
+            "terms": {"en": ["bonus points", "loyalty card"], "ru": ["бонус"]},
+        },
+    }
+    taxonomy = Taxonomy.load(extra=extra)
+    assert taxonomy.names == (*ASPECTS, "loyalty")
+    assert "teleport" in taxonomy["delivery"].terms["en"]
+    assert "courier" in taxonomy["delivery"].terms["en"]  # packaged terms are kept
+    assert taxonomy["delivery"].label("en") == "Shipping"
+    assert taxonomy["delivery"].label("az") == "Çatdırılma"
+    tagger = AspectTagger(taxonomy)
+    assert tagger.tag("They teleported my parcel to Mars") == ["delivery"]
+    assert tagger.tag("Бонусы не начислили") == ["loyalty"]
+    assert tagger.tag("my Bonus-Points vanished") == ["loyalty"]
+
+
+def test_load_from_path(tmp_path: Path) -> None:
+    path = tmp_path / "tax.yaml"
+    path.write_text("aspects:\n  parking:\n    cx_area: Stores\n    terms: {en: ['parking']}\n", encoding="utf-8")
+    taxonomy = Taxonomy.load(path)
+    assert taxonomy.names == ("parking",)
+    assert AspectTagger(taxonomy).tag("No PARKING spaces at all") == ["parking"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="top-level 'aspects'"):
+        Taxonomy.load(bad)
+
+
+@pytest.mark.parametrize(
+    ("name", "entry", "message"),
+    [
+        ("Bad-Name", {"cx_area": "x", "terms": {"en": ["a"]}}, "aspect name 'Bad-Name'"),
+        ("parking", {"terms": {"en": ["parking"]}}, "'parking': missing required field 'cx_area'"),
+        ("parking", {"cx_area": "x"}, "'parking': field 'terms' needs at least one term"),
+        ("parking", {"cx_area": "x", "terms": {"en": []}}, "'parking': field 'terms' needs at least one"),
+        ("parking", {"cx_area": "x", "term": {"en": ["p"]}}, "'parking': unknown field"),
+        ("parking", {"cx_area": "x", "terms": {"en": [False]}}, "'parking': field 'terms' \\(en\\)"),
+        ("parking", {"cx_area": "x", "terms": {"en": "parking"}}, "must be a list of strings"),
+        ("parking", {"cx_area": "x", "terms": {"English": ["p"]}}, "invalid language code 'English'"),
+        ("parking", {"cx_area": "x", "terms": {"en": ["$"]}}, "term '\\$' has no letters"),
+        ("parking", {"cx_area": "", "terms": {"en": ["p"]}}, "'cx_area' must be a non-empty string"),
+        ("parking", {"cx_area": "x", "terms": {"en": ["p"]}, "label": "Parking"}, "'label' must map"),
+        ("parking", ["not", "a", "mapping"], "entry must be a mapping"),
+    ],
+)
+def test_validation_errors_name_aspect_and_field(name: str, entry: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Taxonomy.from_dict({name: entry})
+
+
+def test_extra_entries_are_validated_too() -> None:
+    with pytest.raises(ValueError, match="'delivery': field 'terms' \\(en\\)"):
+        Taxonomy.load(extra={"delivery": {"terms": {"en": [None]}}})
+    with pytest.raises(ValueError, match="'newone': missing required field 'cx_area'"):
+        Taxonomy.load(extra={"newone": {"terms": {"en": ["x"]}}})
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+def test_normalize_turkic_i_nfkc_zero_width_and_spaces() -> None:
+    assert normalize("İADE İSTİYORUM") == "iade istiyorum"  # no stray combining dot
+    assert normalize("IŞIK") == "işik"  # plain I -> i: language-agnostic, see module docs
+    assert normalize("ılık") == "ılık"
+    assert normalize("ＤＥＬＩＶＥＲＹ") == "delivery"  # full-width (NFKC)
+    assert normalize("çat\u200bdırıl\u00adma") == "çatdırılma"  # zero-width space, soft hyphen
+    assert normalize("  a \t\n b  ") == "a b"
+    assert normalize("ուշացե՞լ է") == "ուշացել է"  # Armenian question mark inside the word
+    assert normalize("\u0587") == "եւ"  # Armenian ligature
+    assert normalize("") == ""
+
+
+def test_fold_ascii() -> None:
+    assert fold_ascii("çatdırılma gecikdi, şikayət, öz, gün, ağ") == "catdirilma gecikdi, sikayet, oz, gun, ag"
+    assert fold_ascii("ÇATDIRILMA") == "CATDIRILMA"
+    assert fold_ascii("hâlâ") == "hala"
+    assert fold_ascii("ещё") == "еще"
+    assert fold_ascii("чатдырылма ҝәлмәди") == "чатдырылма келмеди"
+    assert fold_ascii("shikayet") == "shikayet"  # digraphs are kept
+    assert fold_ascii("plain ascii") == "plain ascii"
+
+
+def test_tokenize_words() -> None:
+    assert tokenize_words("Narmart'tan aldım") == ["narmart", "tan", "aldım"]
+    assert tokenize_words("#catdirilma #slow_delivery!!") == ["catdirilma", "slow", "delivery"]
+    assert tokenize_words("Առաքումը ուշացավ, доставка 3 дня") == ["առաքումը", "ուշացավ", "доставка", "3", "дня"]
+    assert tokenize_words("") == []
+
+
+# --------------------------------------------------------------------------- matching rules
+
+
+def test_stems_match_at_word_start_only() -> None:
+    tagger = _tiny(ship={"cx_area": "x", "terms": {"en": ["ship"]}})
+    assert tagger.tag("Shipping took ages") == ["ship"]
+    assert tagger.tag("#shipping") == ["ship"]
+    assert tagger.tag("slow_shipping") == ["ship"]
+    assert tagger.tag("3shipments") == ["ship"]  # digits separate words
+    assert tagger.tag("our relationship") == []
+    assert tagger.tag("worship") == []
+
+
+def test_dollar_means_whole_word_and_short_words_are_whole() -> None:
+    tagger = _tiny(
+        app={"cx_area": "x", "terms": {"en": ["app$"]}},
+        ui={"cx_area": "x", "terms": {"en": ["ui"]}},
+    )
+    assert tagger.tag("the app is slow") == ["app"]
+    assert tagger.tag("the APP.") == ["app"]
+    assert tagger.tag("apple juice, apps, happy") == []
+    assert tagger.tag("new UI sucks") == ["ui"]
+    assert tagger.tag("uint8 overflow") == []
+
+
+def test_phrases_allow_flexible_separators_and_inflection() -> None:
+    tagger = _tiny(cs={"cx_area": "x", "terms": {"en": ["customer service"], "ru": ["служб поддерж"]}})
+    for text in ("Customer  service!", "customer-service", "#CustomerService", "customers service"):
+        assert tagger.tag(text) == ["cs"], text
+    assert tagger.tag("написал в службу поддержки") == ["cs"]
+    assert tagger.tag("customer was happy with the service") == []
+
+
+def test_ascii_and_digraph_spellings_match(tagger: AspectTagger) -> None:
+    for text in ("Çatdırılma gecikdi", "catdirilma gecikdi", "CATDIRILMA", "chatdirilma yoxdu", "ÇATDIRILMA"):
+        assert "delivery" in tagger.tag(text), text
+    assert "price" in tagger.tag("qiymetler cox bahadi")
+    assert "returns" in tagger.tag("İADE ETMİYORLAR")
+
+
+def test_exclude_blanks_other_meanings(tagger: AspectTagger) -> None:
+    assert "staff_store" not in tagger.tag("their online store is a mess")
+    assert "staff_store" not in tagger.tag("app store says the update failed")
+    assert "staff_store" not in tagger.tag("Заказала в интернет-магазине")
+    assert "staff_store" in tagger.tag("the online store is fine but the store on Nizami st is filthy")
+    assert "delivery" not in tagger.tag("e-poçt ünvanımı dəyişdim")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my relationship with coffee is complicated",
+        "he works at the shipyard",
+        "stainless steel pans are great",
+        "saw a huge ship at the port",
+        "Bahar gəldi, ağaclar çiçək açıb",
+        "qabaqcadan deyim ki film maraqlıdır",
+        "zaman çok hızlı geçiyor",
+        "küfür etmeyin lütfen",
+        "Գինին շատ համով էր",
+        "В первую очередь спасибо организаторам",
+        "Это зависит от погоды",
+        "Дорога до дачи заняла два часа",
+        "Я очень ценю своих друзей",
+        "прикладываю фото нашего кота",
+        "отменная погода сегодня",
+    ],
+)
+def test_no_false_positives_on_tricky_negatives(tagger: AspectTagger, text: str) -> None:
+    assert tagger.tag(text) == [], tagger.explain(text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Courier lost my parcel and support never replied", ["delivery", "support"]),
+        ("az", "Kuryer 3 gün gecikdi, dəstək cavab vermir", ["delivery", "support"]),
+        ("az", "kartımdan iki dəfə pul çıxıb", ["payment"]),
+        ("tr", "Kargom hâlâ gelmedi, iade de etmiyorlar", ["delivery", "returns"]),
+        ("tr", "Uygulama sürekli çöküyor", ["website_app"]),
+        ("hy", "Առաքիչը ուշացավ, գինն էլ թանկ էր", ["delivery", "price"]),
+        ("hy", "araqichy ushacav", ["delivery"]),
+        ("ru", "Доставили бракованный товар", ["delivery", "quality"]),
+        ("ru", "Продавец нахамил, нет в наличии ничего", ["stock", "staff_store"]),
+    ],
+)
+def test_every_language(tagger: AspectTagger, lang: str, text: str, expected: list[str]) -> None:
+    assert tagger.tag(text, lang) == expected
+    assert tagger.tag(text) == expected  # lang is not needed
+
+
+def test_mixed_script_text(tagger: AspectTagger) -> None:
+    text = "Narmart kuryer опоздал на 3 дня, ответа от support нет, araqumy ushanum a, iade yok"
+    assert tagger.tag(text) == ["delivery", "support", "returns"]
+
+
+def test_output_is_unique_and_in_taxonomy_order(tagger: AspectTagger) -> None:
+    text = "privacy! shipping shipping, price price, delivery, refund, courier"
+    assert tagger.tag(text) == ["delivery", "price", "returns", "privacy"]
+
+
+def test_empty_and_whitespace_text(tagger: AspectTagger) -> None:
+    assert tagger.tag("") == []
+    assert tagger.tag("   \n\t ") == []
+    assert tagger.tag("\u200b") == []
+    assert tagger.tag_many([]) == []
+
+
+def test_long_text(tagger: AspectTagger) -> None:
+    text = ("lorem ipsum dolor sit amet " * 1500)[:39_990] + " refund"
+    assert len(text) > 39_990
+    assert tagger.tag(text) == ["returns"]
+    assert tagger.tag("x" * 40_000) == []
+
+
+def test_tag_many(tagger: AspectTagger) -> None:
+    texts = ["courier late", "", "Цены выросли"]
+    assert tagger.tag_many(texts) == [["delivery"], [], ["price"]]
+    assert tagger.tag_many(texts, ["en", None, "ru"]) == tagger.tag_many(texts)
+    with pytest.raises(ValueError, match="langs has 1 items but texts has 3"):
+        tagger.tag_many(texts, ["en"])
+
+
+def test_explain_shows_matched_pieces(tagger: AspectTagger) -> None:
+    assert tagger.explain("Kargo gecikti") == {"delivery": ["kargo", "gecik"]}
+
+
+# --------------------------------------------------------------------------- held-out quality
+
+
+def _micro_f1(tagger: AspectTagger, lang: str) -> tuple[float, int]:
+    tp = fp = fn = rows = 0
+    with (HELD_OUT / f"{lang}.test.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            gold, pred = set(row["aspects"]), set(tagger.tag(row["text"], lang))
+            assert gold <= set(ASPECTS), row
+            tp, fp, fn, rows = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred), rows + 1
+    return (2 * tp / (2 * tp + fp + fn) if tp else 0.0), rows
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_held_out_micro_f1(tagger: AspectTagger, lang: str) -> None:
+    f1, rows = _micro_f1(tagger, lang)
+    assert rows == 80
+    assert f1 >= MIN_F1, f"{lang}: micro-F1 {f1:.3f} < {MIN_F1}"
