@@ -111,6 +111,8 @@ def _run_source(settings: Settings, name: str, run_id: str, bar: Progress | None
     src = next(s for s in settings.sources if s.name == name)
     root = str(settings.storage.path)
     store = MentionStore(root)
+    if swept := store.recover():
+        logger.warning("removed %d temporary file(s) left by an interrupted run", swept)
     listener = registry.create(src, settings)
     normalize = Normalizer(settings, source=name, run_id=run_id)
     cursor = CursorStore(store.state_dir).get(name)

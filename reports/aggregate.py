@@ -18,6 +18,7 @@ import duckdb
 BASELINE_DAYS = 14
 MIN_BASELINE_DAYS = 7
 MIN_SPIKE_COUNT = 8
+EPISODE_GAP_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -170,10 +171,13 @@ def praised(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
 
 
 def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[dict[str, Any]]:
-    """Days whose negative or positive volume beats the trailing baseline by ``k`` standard deviations.
+    """Episodes of days whose negative or positive volume beats the trailing baseline by ``k`` deviations.
 
-    The baseline is the previous ``BASELINE_DAYS`` days (not including the day itself), so a spike does
-    not hide itself. Each spike comes with its top aspects and hashtags that day.
+    Baseline: the ``BASELINE_DAYS`` days before each day (never the day itself, so a spike cannot hide
+    itself), read from before the context span too. The deviation is floored at the Poisson noise of the
+    mean (sqrt(mean)), so a quiet brand going from 2 to 6 mentions is not a crisis. Consecutive spike days
+    of one brand and kind (gaps up to ``EPISODE_GAP_DAYS``) form one episode, reported at its peak day
+    with what drove it (top aspects and hashtags over the episode). Ranked by excess mentions.
     """
     sql = f"""
     WITH d AS (
@@ -184,31 +188,45 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[di
       SELECT *, avg(n) OVER w AS mean, stddev_samp(n) OVER w AS sd, count(n) OVER w AS base_days
       FROM d WINDOW w AS (PARTITION BY brand, kind ORDER BY day
                           ROWS BETWEEN {BASELINE_DAYS} PRECEDING AND 1 PRECEDING))
-    SELECT brand, is_competitor, day, kind, n, mean, sd, (n - mean) / greatest(sd, 1) AS z
+    SELECT brand, is_competitor, day, kind, n, mean, sd,
+           (n - mean) / greatest(sd, sqrt(mean), 1) AS z
     FROM stats
-    WHERE base_days >= {MIN_BASELINE_DAYS} AND n >= {MIN_SPIKE_COUNT} AND n > mean + ? * greatest(sd, 1)
-    ORDER BY z DESC
+    WHERE day >= ? AND base_days >= {MIN_BASELINE_DAYS} AND n >= {MIN_SPIKE_COUNT}
+      AND n > mean + ? * greatest(sd, sqrt(mean), 1)
+    ORDER BY brand, kind, day
     """  # noqa: S608 - constants only
-    span = [p.context_start, p.end]
-    found = _rows(con, sql, span + span + span + [k])
-    for s in found:
-        label = "negative" if s["kind"] == "negative" else "positive"
-        s["aspects"] = _rows(
+    span = [p.context_start - timedelta(days=BASELINE_DAYS), p.end]
+    episodes: list[dict[str, Any]] = []
+    for row in _rows(con, sql, span * 3 + [p.context_start, k]):
+        last = episodes[-1] if episodes else None
+        if (last and (last["brand"], last["kind"]) == (row["brand"], row["kind"])
+                and (row["day"] - last["end"]).days <= EPISODE_GAP_DAYS):
+            last["end"] = row["day"]
+            last["days"] += 1
+            last["excess"] += row["n"] - row["mean"]
+            if row["n"] > last["n"]:
+                last.update(day=row["day"], n=row["n"], mean=row["mean"], sd=row["sd"], z=row["z"])
+        else:
+            episodes.append({**row, "start": row["day"], "end": row["day"], "days": 1,
+                             "excess": row["n"] - row["mean"]})
+    episodes.sort(key=lambda e: -e["excess"])
+    for e in episodes:
+        where = "brand = ? AND sentiment = ? AND CAST(created_at AS DATE) BETWEEN ? AND ?"
+        params = [e["brand"], e["kind"], e["start"], e["end"]]
+        e["aspects"] = _rows(
             con,
-            "SELECT unnest(aspects) AS aspect, count(*) AS n FROM mentions WHERE brand = ? AND sentiment = ? "
-            "AND CAST(created_at AS DATE) = ? GROUP BY 1 ORDER BY n DESC, aspect LIMIT 3",
-            [s["brand"], label, s["day"]],
+            f"SELECT aspect, count(*) AS n FROM (SELECT unnest(aspects) AS aspect FROM mentions WHERE {where}) "  # noqa: S608
+            "GROUP BY 1 ORDER BY n DESC, aspect LIMIT 3",
+            params,
         )
-        s["hashtags"] = _rows(
+        e["hashtags"] = _rows(
             con,
-            "SELECT lower(tag) AS tag, count(*) AS n FROM (SELECT unnest(regexp_extract_all(text, '#[\\w]+')) AS tag "
-            "FROM mentions WHERE brand = ? AND sentiment = ? AND CAST(created_at AS DATE) = ?) "
-            "GROUP BY 1 ORDER BY n DESC, tag LIMIT 3",
-            [s["brand"], label, s["day"]],
+            "SELECT lower(tag) AS tag, count(*) AS n FROM "  # noqa: S608 - fixed fragments
+            f"(SELECT unnest(regexp_extract_all(text, '#[\\pL\\pN_]+')) AS tag FROM mentions WHERE {where}) "
+            "GROUP BY 1 HAVING count(*) >= 3 ORDER BY n DESC, tag LIMIT 3",
+            params,
         )
-    return found
-
-
+    return episodes
 
 
 def quotes(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
 
 from reports import aggregate as agg
 from reports import charts
@@ -33,8 +33,9 @@ class ReportFiles:
 
 
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]),
-                      trim_blocks=True, lstrip_blocks=True)
+    # Escape HTML templates (mention text is attacker-controlled); Markdown output must stay literal.
+    env = Environment(loader=PackageLoader("reports", "templates"), trim_blocks=True, lstrip_blocks=True,
+                      autoescape=lambda name: name is not None and ".html" in name)
     env.filters["pseudonym"] = lambda h: f"user-{h[:6]}" if h else "—"
     return env
 
@@ -136,7 +137,7 @@ def headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> list[s
     for s in data["spikes"][:3]:
         key = "hl_spike_neg" if s["kind"] == "negative" else "hl_spike_pos"
         why = ", ".join(s["aspect_labels"] + [h["tag"] for h in s["hashtags"]][:2]) or "—"
-        out.append(t[key].format(day=fmt.date(s["day"]), brand=s["brand"], n=fmt.num(s["n"]),
+        out.append(t[key].format(day=_days(fmt, s), brand=s["brand"], n=fmt.num(s["n"]),
                                  base=fmt.num(round(s["mean"] or 0, 1)), why=why))
     for r in data["overview"]:
         if r["net_sentiment"] is not None and r["prev_net_sentiment"] is not None:
@@ -145,6 +146,12 @@ def headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> list[s
                 out.append(t["hl_net"].format(brand=r["brand"], now=fmt.signed(r["net_sentiment"]),
                                               before=fmt.signed(r["prev_net_sentiment"])))
     return out
+
+
+def _days(fmt: Formatter, spike: dict[str, Any]) -> str:
+    if spike["start"] == spike["end"]:
+        return fmt.date(spike["day"])
+    return f"{fmt.date(spike['start'])} – {fmt.date(spike['end'])}"
 
 
 def build_report(

@@ -60,8 +60,11 @@ class MentionStore:
         for d in (self.mentions_dir, self.quarantine_dir, self.state_dir):
             d.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(self.state_dir / ".write.lock"))
+
+    def recover(self) -> int:
+        """Delete temporary files left by a writer that was killed mid-write (call once per run)."""
         with self._lock:
-            sweep_temporaries(self.root)
+            return sweep_temporaries(self.root)
 
     # ---- reading -------------------------------------------------------------------------------
     def partition_path(self, day: date) -> Path:

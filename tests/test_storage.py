@@ -112,7 +112,7 @@ def test_killed_writer_leftovers_are_invisible_and_swept(tmp_path: Path) -> None
     leftover.write_bytes(b"garbage from a killed process")
     with connect(tmp_path) as con:
         assert con.execute("SELECT count(*) FROM mentions").fetchone()[0] == 1
-    MentionStore(tmp_path)  # opening the store sweeps leftovers
+    assert MentionStore(tmp_path).recover() == 1
     assert not leftover.exists()
 
 

@@ -23,11 +23,13 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 # The CLI shows Rich progress and a summary; Prefect's per-task INFO lines would drown them (override freely).
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# Prefect's temporary local API server needs ~15 s on two busy cores; its default 20 s wait is too tight.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="voxpop: social listening and multilingual pain-point detection.")
 console = Console(stderr=True)
-out = Console()
+out = Console(soft_wrap=True)  # paths and commands must stay copy-pastable
 
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Project config file.", envvar="VOXPOP_CONFIG")]
 DEMO_DIR = Path("voxpop-demo")
