@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from jinja2 import Environment, PackageLoader
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 from reports import aggregate as agg
 from reports import charts
@@ -35,7 +35,7 @@ class ReportFiles:
 def _env() -> Environment:
     # Escape HTML templates (mention text is attacker-controlled); Markdown output must stay literal.
     env = Environment(loader=PackageLoader("reports", "templates"), trim_blocks=True, lstrip_blocks=True,
-                      autoescape=lambda name: name is not None and ".html" in name)
+                      autoescape=select_autoescape(["html"], default_for_string=True, default=False))
     env.filters["pseudonym"] = lambda h: f"user-{h[:6]}" if h else "—"
     return env
 
@@ -176,8 +176,8 @@ def build_report(
     ctx = {"t": t, "f": fmt, "d": data, "project": project, "lang": lang,
            "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "model_version": model_version,
            "window_days": agg.BASELINE_DAYS}
-    html = env.get_template("report.html.j2").render(**ctx)
-    summary = env.get_template("summary.md.j2").render(**ctx)
+    html = env.get_template("report.html").render(**ctx)
+    summary = env.get_template("summary.md").render(**ctx)
     out_dir.mkdir(parents=True, exist_ok=True)
     slug = "".join(ch if ch.isalnum() else "-" for ch in project.lower()).strip("-") or "voxpop"
     stem = f"{slug}-report-{period.end.isoformat()}-{lang}"
