@@ -24,7 +24,7 @@ from listeners import Normalizer, registry
 from nlp import Scorer
 from storage import CursorStore, MentionStore, Rejected
 from voxpop.config import Settings, load_settings
-from voxpop.errors import VoxpopError
+from voxpop.errors import MissingCredentialsError, VoxpopError
 
 
 @dataclass
@@ -40,6 +40,7 @@ class SourceSummary:
     quarantined: int = 0
     pages: int = 0
     error: str | None = None
+    skipped: str | None = None
     by_brand: dict[str, int] = field(default_factory=dict)
 
 
@@ -142,11 +143,17 @@ def _run_source(settings: Settings, name: str, run_id: str, bar: Progress | None
 
 
 @flow(name="voxpop-listen")
-def listen(config: str = "voxpop.yaml", sources: Sequence[str] | None = None, progress: bool = False) -> dict[str, Any]:
+def listen(
+    config: str = "voxpop.yaml",
+    sources: Sequence[str] | None = None,
+    progress: bool = False,
+    skip_missing_credentials: bool = False,
+) -> dict[str, Any]:
     """Collect, score and store mentions from every enabled source (or only ``sources``).
 
     One failing source is logged and reported; the others still run. The flow fails at the end if any
-    source failed, so a deployment shows red while the data of healthy sources is kept.
+    source failed, so a deployment shows red while the data of healthy sources is kept. A source without
+    credentials fails too, unless ``skip_missing_credentials`` (the demo and interactive CLI) skips it.
     """
     logger = get_run_logger()
     settings = load_settings(config)
@@ -162,6 +169,13 @@ def listen(config: str = "voxpop.yaml", sources: Sequence[str] | None = None, pr
         for name in wanted:
             try:
                 summaries.append(_run_source(settings, name, run_id, bar))
+            except MissingCredentialsError as exc:
+                if not skip_missing_credentials:
+                    logger.error("source %s: %s", name, exc)
+                    summaries.append(SourceSummary(source=name, error=str(exc)))
+                else:
+                    logger.warning("skipping source %s: %s", name, exc)
+                    summaries.append(SourceSummary(source=name, skipped=str(exc)))
             except VoxpopError as exc:
                 logger.error("source %s failed: %s", name, exc)
                 summaries.append(SourceSummary(source=name, error=str(exc)))

@@ -16,6 +16,22 @@ class SourceError(VoxpopError):
     """A listener could not read its source (bad file, unreachable API, missing credentials)."""
 
 
+class MissingCredentialsError(SourceError):
+    """A source has no credentials configured; the demo skips it, a deployment fails loudly."""
+
+
+class RateLimitError(SourceError):
+    """The API refused for rate limiting and the wait would exceed what the listener may sleep."""
+
+    def __init__(self, message: str, reset_at: float | None = None) -> None:
+        super().__init__(message)
+        self.reset_at = reset_at  # Unix time when the limit resets, when the API said
+
+
+class AccessError(SourceError):
+    """Credentials were rejected or the access tier does not include the endpoint (401/403/453)."""
+
+
 class ModelError(VoxpopError):
     """A model could not be loaded or used."""
 
