@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.voxpop-installed
 
-.PHONY: demo test lint install clean train-head sample
+.PHONY: demo test lint install clean train-head sample browser
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -22,9 +22,16 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/voxpop demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# Report tests open the HTML in headless Chromium (Debian package); installed here when running as root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "chromium not found: install it (e.g. sudo apt-get install chromium) or browser tests are skipped"; fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
