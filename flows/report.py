@@ -32,7 +32,8 @@ def build(config: str, lang: str | None, days: int | None, start: date | None, e
             start=start,
             end=end,
         )
-    return {"html": str(files.html), "markdown": str(files.markdown), "summary": files.summary}
+    return {"trend": str(files.trend), "painpoints": str(files.painpoints), "markdown": str(files.markdown),
+            "summary": files.summary}
 
 
 @flow(name="voxpop-report")
@@ -46,6 +47,6 @@ def report(
     """Trend and pain-point report for the last ``days`` days (or ``start``..``end``)."""
     result = build(config, lang, days, start, end)
     create_markdown_artifact(key="voxpop-report", markdown=result["summary"],
-                             description=f"Report written to {result['html']}")
-    get_run_logger().info("report written to %s", result["html"])
-    return {"html": result["html"], "markdown": result["markdown"]}
+                             description=f"Reports: {result['trend']} and {result['painpoints']}")
+    get_run_logger().info("reports written to %s and %s", result["trend"], result["painpoints"])
+    return {k: result[k] for k in ("trend", "painpoints", "markdown")}

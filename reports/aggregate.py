@@ -18,6 +18,7 @@ import duckdb
 BASELINE_DAYS = 14
 MIN_BASELINE_DAYS = 7
 MIN_SPIKE_COUNT = 8
+CONFIDENT = 0.8
 EPISODE_GAP_DAYS = 2
 
 
@@ -48,7 +49,7 @@ class Period:
                start: date | None = None) -> Period:
         """The ``days`` days ending at ``end`` (default: the newest mention's day)."""
         if end is None:
-            newest = con.execute("SELECT max(CAST(created_at AS DATE)) FROM mentions").fetchone()
+            newest = con.execute("SELECT max(mention_date) FROM mentions").fetchone()
             end = newest[0] if newest and newest[0] else date.today()
         if start is None:
             start = end - timedelta(days=days - 1)
@@ -64,14 +65,14 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[d
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-_IN_PERIOD = "CAST(created_at AS DATE) BETWEEN ? AND ?"
+_IN_PERIOD = "mention_date BETWEEN ? AND ?"
 # Zero-filled brand x day counts over a span; parameters: the span three times.
 _DAILY_SQL = f"""
     WITH days AS (SELECT CAST(d AS DATE) AS day
                   FROM range(CAST(? AS DATE), CAST(? AS DATE) + 1, INTERVAL 1 DAY) t(d)),
     brands AS (SELECT DISTINCT brand, is_competitor FROM mentions WHERE {_IN_PERIOD}),
     counts AS (
-      SELECT brand, CAST(created_at AS DATE) AS day, count(*) AS mentions,
+      SELECT brand, mention_date AS day, count(*) AS mentions,
              count(*) FILTER (sentiment = 'positive') AS positive,
              count(*) FILTER (sentiment = 'negative') AS negative,
              count(*) FILTER (is_pain_point) AS pain_points
@@ -84,7 +85,13 @@ _DAILY_SQL = f"""
 
 
 def overview(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
-    """Per brand: volume, share of voice, sentiment split, net sentiment, pain points, reach; plus change."""
+    """Per brand: volume, share of voice, sentiment split, net sentiment, pain points, reach; plus change.
+
+    ``nps_proxy`` is NOT a survey NPS: it is 100 x (confident positive - confident negative) / mentions,
+    where confident means a class probability of at least ``CONFIDENT``; it moves like NPS and is labelled
+    as a proxy wherever it is shown. ``reach`` weights each mention by its engagement (1 + likes + reposts
+    + replies).
+    """
     sql = f"""
     WITH cur AS (
       SELECT brand, any_value(is_competitor) AS is_competitor, count(*) AS mentions,
@@ -92,7 +99,10 @@ def overview(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
              count(*) FILTER (sentiment = 'neutral') AS neutral,
              count(*) FILTER (sentiment = 'negative') AS negative,
              count(*) FILTER (is_pain_point) AS pain_points,
-             sum(likes + reposts + replies) AS engagement
+             sum(likes + reposts + replies) AS engagement,
+             sum(1 + likes + reposts + replies) AS reach,
+             count(*) FILTER (sentiment = 'positive' AND sentiment_confidence >= {CONFIDENT}) AS promoters,
+             count(*) FILTER (sentiment = 'negative' AND sentiment_confidence >= {CONFIDENT}) AS detractors
       FROM mentions WHERE {_IN_PERIOD} GROUP BY brand),
     prev AS (
       SELECT brand, count(*) AS mentions,
@@ -101,6 +111,7 @@ def overview(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
       FROM mentions WHERE {_IN_PERIOD} GROUP BY brand)
     SELECT cur.*, cur.mentions / sum(cur.mentions) OVER () AS share_of_voice,
            (cur.positive - cur.negative) / nullif(cur.positive + cur.negative, 0) AS net_sentiment,
+           100.0 * (cur.promoters - cur.detractors) / nullif(cur.mentions, 0) AS nps_proxy,
            coalesce(prev.mentions, 0) AS prev_mentions,
            (prev.positive - prev.negative) / nullif(prev.positive + prev.negative, 0) AS prev_net_sentiment
     FROM cur LEFT JOIN prev USING (brand)
@@ -138,13 +149,13 @@ def pain_points(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any
     """
     sql = f"""
     WITH pp AS (
-      SELECT brand, is_competitor, unnest(aspects) AS aspect, created_at, sentiment_score, lang, platform
-      FROM mentions WHERE is_pain_point AND CAST(created_at AS DATE) BETWEEN ? AND ?),
+      SELECT brand, is_competitor, unnest(aspects) AS aspect, mention_date, sentiment_score, lang, platform
+      FROM mentions WHERE is_pain_point AND mention_date BETWEEN ? AND ?),
     vol AS (SELECT brand, count(*) AS n FROM mentions WHERE {_IN_PERIOD} GROUP BY brand),
     agg AS (
       SELECT brand, any_value(is_competitor) AS is_competitor, aspect,
              count(*) FILTER ({_IN_PERIOD}) AS current,
-             count(*) FILTER (CAST(created_at AS DATE) BETWEEN ? AND ?) AS previous,
+             count(*) FILTER (mention_date BETWEEN ? AND ?) AS previous,
              avg(sentiment_score) FILTER ({_IN_PERIOD}) AS avg_score,
              list_distinct(list(lang) FILTER ({_IN_PERIOD})) AS langs,
              list_distinct(list(platform) FILTER ({_IN_PERIOD})) AS platforms
@@ -211,7 +222,7 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[di
                              "excess": row["n"] - row["mean"]})
     episodes.sort(key=lambda e: -e["excess"])
     for e in episodes:
-        where = "brand = ? AND sentiment = ? AND CAST(created_at AS DATE) BETWEEN ? AND ?"
+        where = "brand = ? AND sentiment = ? AND mention_date BETWEEN ? AND ?"
         params = [e["brand"], e["kind"], e["start"], e["end"]]
         e["aspects"] = _rows(
             con,
@@ -229,6 +240,28 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[di
     return episodes
 
 
+def top_mentions(con: duckdb.DuckDBPyConnection, p: Period, *, sentiment: str, n: int = 5) -> list[dict[str, Any]]:
+    """The most engaging confident mentions of one sentiment in the period, across brands."""
+    sql = f"""
+    SELECT brand, mention_id, platform, url, created_at, lang, text, author_hash, sentiment_confidence,
+           likes + reposts + replies AS engagement
+    FROM mentions WHERE sentiment = ? AND {_IN_PERIOD} AND length(text) <= 600
+    ORDER BY engagement DESC, sentiment_confidence DESC, mention_id LIMIT ?
+    """  # noqa: S608 - fixed fragments
+    return _rows(con, sql, [sentiment, p.start, p.end, n])
+
+
+def aspect_daily(con: duckdb.DuckDBPyConnection, p: Period, brand: str, aspect: str) -> list[int]:
+    """Daily pain-point counts of one brand and aspect over the context span (zero-filled), for sparklines."""
+    sql = """
+    SELECT count(m.mention_id) FROM range(CAST(? AS DATE), CAST(? AS DATE) + 1, INTERVAL 1 DAY) t(d)
+    LEFT JOIN mentions m ON m.mention_date = CAST(t.d AS DATE) AND m.brand = ? AND m.is_pain_point
+         AND list_contains(m.aspects, ?)
+    GROUP BY t.d ORDER BY t.d
+    """
+    return [r[0] for r in con.execute(sql, [p.context_start, p.end, brand, aspect]).fetchall()]
+
+
 def quotes(
     con: duckdb.DuckDBPyConnection,
     p: Period,
@@ -243,7 +276,7 @@ def quotes(
     where = ["brand = ?", "sentiment = ?"]
     params: list[Any] = [brand, sentiment]
     if day is not None:
-        where.append("CAST(created_at AS DATE) = ?")
+        where.append("mention_date = ?")
         params.append(day)
     else:
         where.append(_IN_PERIOD)

@@ -6,10 +6,9 @@ autoescaping, and the page's Content-Security-Policy forbids scripts altogether.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,18 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from reports import aggregate as agg
 from reports import charts
 from reports.i18n import Formatter, strings
+from storage import write_text_atomic
 
 ROLLING_DAYS = 7
+QUOTED_PAIN_POINTS = 8  # pain points that get quotes, a sparkline and a competitor comparison
 
 
 @dataclass
 class ReportFiles:
-    """Where a report was written, and its Markdown summary text."""
+    """Where the two reports were written, and the Markdown summary text."""
 
-    html: Path
+    trend: Path
+    painpoints: Path
     markdown: Path
     summary: str
 
@@ -67,11 +69,15 @@ def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[s
     own_pains = [pp for pp in pains if not pp["is_competitor"]]
     growing = sorted((pp for pp in pains if pp["current"] >= 5),
                      key=lambda pp: (pp["current"] - pp["previous"]), reverse=True)
-    for pp in own_pains[:8]:
-        pp["quotes"] = agg.quotes(con, period, brand=pp["brand"], aspect=pp["aspect"], n=4)
     by_aspect: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for pp in pains:
         by_aspect[pp["aspect"]][pp["brand"]] = pp
+    for pp in own_pains[:QUOTED_PAIN_POINTS]:
+        pp["quotes"] = agg.quotes(con, period, brand=pp["brand"], aspect=pp["aspect"], n=4)
+        pp["spark"] = charts.sparkline(agg.aspect_daily(con, period, pp["brand"], pp["aspect"]),
+                                       split=period.previous.days)
+        pp["competitors"] = [other for brand, other in sorted(by_aspect[pp["aspect"]].items())
+                             if other["is_competitor"] and brand != pp["brand"]]
     for s in spikes[:6]:
         s["quotes"] = agg.quotes(con, period, brand=s["brand"], sentiment=s["kind"], day=s["day"], n=3)
         s["aspect_labels"] = [label.get(a["aspect"], a["aspect"]) for a in s["aspects"]]
@@ -110,6 +116,8 @@ def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[s
     for pr in praised:
         pr["label"] = label.get(pr["aspect"], pr["aspect"])
     return {
+        "top_positive": agg.top_mentions(con, period, sentiment="positive"),
+        "top_negative": agg.top_mentions(con, period, sentiment="negative"),
         "period": period,
         "overview": overview,
         "own_brands": own,
@@ -127,13 +135,19 @@ def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[s
     }
 
 
-def headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> list[str]:
-    """Plain-language key findings, computed from the data (no storyline is known in advance)."""
+def pain_headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> list[str]:
+    """The fastest-growing pain points, ours and competitors', as sentences."""
     out: list[str] = []
-    for pp in data["growing"][:3]:
+    for pp in data["growing"][:4]:
         change = t["new"] if pp["is_new"] else fmt.pct(pp["growth"], signed=True)
         out.append(t["hl_growing"].format(brand=pp["brand"], aspect=pp["label"], n=fmt.num(pp["current"]),
                                           prev=fmt.num(pp["previous"]), change=change))
+    return out
+
+
+def headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> list[str]:
+    """Plain-language key findings, computed from the data (no storyline is known in advance)."""
+    out = pain_headlines(data, fmt, t)[:2]
     for s in data["spikes"][:3]:
         key = "hl_spike_neg" if s["kind"] == "negative" else "hl_spike_pos"
         why = ", ".join(s["aspect_labels"] + [h["tag"] for h in s["hashtags"]][:2]) or "—"
@@ -166,32 +180,25 @@ def build_report(
     end: date | None = None,
     model_version: str | None = None,
 ) -> ReportFiles:
-    """Write ``<project>-report-<end>-<lang>.html`` and ``.md`` into ``out_dir``; return their paths."""
+    """Write the trend and pain-point reports (HTML) and a Markdown summary into ``out_dir``."""
     period = agg.Period.latest(con, days, end=end, start=start)
     t = strings(lang)
     fmt = Formatter(lang)
     data = collect(con, period, taxonomy, lang)
     data["headlines"] = headlines(data, fmt, t)
+    data["pain_headlines"] = pain_headlines(data, fmt, t)
     env = _env()
+    slug = "".join(ch if ch.isalnum() else "-" for ch in project.lower()).strip("-") or "voxpop"
+    stem = f"{slug}-{period.end.isoformat()}-{lang}"
+    paths = {"trend": out_dir / f"{stem}-trends.html", "painpoints": out_dir / f"{stem}-pain-points.html"}
     ctx = {"t": t, "f": fmt, "d": data, "project": project, "lang": lang,
            "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "model_version": model_version,
            "window_days": agg.BASELINE_DAYS}
-    html = env.get_template("report.html").render(**ctx)
-    summary = env.get_template("summary.md").render(**ctx)
     out_dir.mkdir(parents=True, exist_ok=True)
-    slug = "".join(ch if ch.isalnum() else "-" for ch in project.lower()).strip("-") or "voxpop"
-    stem = f"{slug}-report-{period.end.isoformat()}-{lang}"
-    html_path, md_path = out_dir / f"{stem}.html", out_dir / f"{stem}.md"
-    html_path.write_text(html, encoding="utf-8")
-    md_path.write_text(summary, encoding="utf-8")
-    return ReportFiles(html_path, md_path, summary)
-
-
-def content_hash(text: str) -> str:
-    """Short digest used in tests to show reports are deterministic for the same data."""
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
-def yesterday() -> date:
-    """Default report end for scheduled runs: the last complete UTC day."""
-    return datetime.now(UTC).date() - timedelta(days=1)
+    for kind, other, other_title in (("trend", "painpoints", t["pain_title"]), ("painpoints", "trend", t["title"])):
+        html = env.get_template(f"{kind}.html").render(**ctx, other_report=(other_title, paths[other].name))
+        write_text_atomic(paths[kind], html)
+    summary = env.get_template("summary.md").render(**ctx)
+    md_path = out_dir / f"{stem}-summary.md"
+    write_text_atomic(md_path, summary)
+    return ReportFiles(paths["trend"], paths["painpoints"], md_path, summary)

@@ -84,3 +84,15 @@ def bars(labels: Sequence[str], groups: dict[str, Sequence[float]], *, title: st
     if len(groups) > 1:
         ax.legend(loc="lower right", frameon=False)
     return _data_uri(fig)
+
+
+def sparkline(values: Sequence[float], *, split: int | None = None) -> str:
+    """A tiny trend line; the part after ``split`` (the current period) is drawn darker."""
+    fig, ax = plt.subplots(figsize=(1.8, 0.45))
+    xs = range(len(values))
+    ax.plot(xs, values, color="#9aa5b1", linewidth=1)
+    if split is not None and 0 <= split < len(values):
+        ax.plot(xs[split:], values[split:], color=PALETTE[1], linewidth=1.4)
+    ax.set_axis_off()
+    ax.margins(x=0, y=0.1)
+    return _data_uri(fig)

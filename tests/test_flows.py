@@ -85,9 +85,10 @@ def test_listen_then_report(project: Path) -> None:
     assert MentionStore(root).count() == 3
 
     files = report(config=str(project))
-    html = Path(files["html"]).read_text(encoding="utf-8")
+    html = Path(files["trend"]).read_text(encoding="utf-8")
     assert "Flow test" in html
     assert "Narmart" in html
+    assert "Delivery" in Path(files["painpoints"]).read_text(encoding="utf-8")
     assert Path(files["markdown"]).exists()
 
 

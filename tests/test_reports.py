@@ -81,7 +81,7 @@ def test_report_files_escape_attacker_text(tmp_path: Path) -> None:
     MentionStore(tmp_path / "d").upsert(rows)
     with connect(tmp_path / "d") as con:
         files = build_report(con, out_dir=tmp_path / "out", project="Acme <b>", taxonomy=TAXONOMY, days=20)
-    html = files.html.read_text(encoding="utf-8")
+    html = files.trend.read_text(encoding="utf-8") + files.painpoints.read_text(encoding="utf-8")
     assert "Content-Security-Policy" in html
     assert "default-src 'none'" in html
     assert re.search(r"<script", html, re.IGNORECASE) is None
@@ -91,7 +91,8 @@ def test_report_files_escape_attacker_text(tmp_path: Path) -> None:
     assert "<svg onload" not in html
     assert 'href="javascript:' not in html
     assert "Acme &lt;b&gt;" in html
-    assert html.count('src="data:image/svg+xml;base64,') >= 3
+    assert html.count('src="data:image/svg+xml;base64,') >= 5
+    assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 2  # quoted in both reports
     assert "Delivery" in files.summary
 
 
@@ -99,12 +100,13 @@ def test_empty_dataset_and_edge_ranges(tmp_path: Path) -> None:
     with connect(tmp_path / "empty") as con:
         files = build_report(con, out_dir=tmp_path / "o", project="P", taxonomy=TAXONOMY, days=30,
                              end=date(2026, 1, 1))
-    assert "No mentions in this period" in files.html.read_text(encoding="utf-8")
+    assert "No mentions in this period" in files.trend.read_text(encoding="utf-8")
+    assert "No mentions in this period" in files.painpoints.read_text(encoding="utf-8")
     MentionStore(tmp_path / "one").upsert([scored(1, brand="Acme", day=date(2026, 5, 5), sentiment="negative",
                                                   aspects=["price"], lang="tr")])
     with connect(tmp_path / "one") as con:
         files = build_report(con, out_dir=tmp_path / "o", project="P", taxonomy=TAXONOMY, days=1, lang="az")
-        html = files.html.read_text(encoding="utf-8")
+        html = files.trend.read_text(encoding="utf-8")
         assert "Acme" in html
         assert "05.05.2026" in html
         assert aggregate.spikes(con, Period.latest(con, 1)) == []

@@ -61,7 +61,8 @@ def demo(
     out.print(f"Parquet dataset: [bold]{summary['storage']}/mentions[/]  ({summary['total_stored']} mentions)")
     example_sql = "SELECT brand, count(*) FROM mentions GROUP BY 1"
     out.print(f'Query it:        voxpop query -c {config} "{example_sql}"')
-    out.print(f"HTML report:     [bold]{files['html']}[/]")
+    out.print(f"Trend report:    [bold]{files['trend']}[/]")
+    out.print(f"Pain points:     [bold]{files['painpoints']}[/]")
     out.print(f"Summary:         {files['markdown']}")
 
 
@@ -116,7 +117,7 @@ def report(
     except ValueError as exc:
         raise _fail(ValueError(f"dates must look like 2026-10-24: {exc}")) from None
     files = _report(config, lang, days, start_d, end_d)
-    out.print(f"HTML report: {files['html']}\nSummary:     {files['markdown']}")
+    out.print(f"Trend report: {files['trend']}\nPain points:  {files['painpoints']}\nSummary:      {files['markdown']}")
 
 
 @app.command()
