@@ -20,42 +20,22 @@ import numpy as np
 from sklearn.metrics import confusion_matrix
 
 from nlp.sentiment import LABELS, SentimentModel
-from nlp.training import Dataset, load_umsab, macro_f1_by_lang
+from nlp.training import Dataset, load_tsv, load_umsab, macro_f1_by_lang
 from voxpop.errors import SourceError
-
-_LABEL_ALIASES = {"0": "negative", "1": "neutral", "2": "positive", "neg": "negative", "neu": "neutral",
-                  "pos": "positive", "negative": "negative", "neutral": "neutral", "positive": "positive"}
-
-
-def _tsv(path: Path) -> Dataset:
-    lang = path.name.split(".")[0].lower()
-    data = Dataset([], [], [])
-    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-        if not line.strip():
-            continue
-        raw_label, sep, text = line.partition("\t")
-        label = _LABEL_ALIASES.get(raw_label.strip().lower())
-        if not sep or label is None or not text.strip():
-            msg = f"{path}:{n}: expected label<TAB>text with label in {LABELS} (or 0/1/2), got {line[:60]!r}"
-            raise SourceError(msg)
-        data.texts.append(text)
-        data.labels.append(label)
-        data.langs.append(lang)
-    return data
 
 
 def load_labelled(path: str | Path, split: str | None = None) -> Dataset:
     """Everything labelled under ``path`` (a TSV file or a folder), optionally only one ``split``."""
     path = Path(path)
     if path.is_file():
-        return _tsv(path)
+        return load_tsv([path])
     if not path.is_dir():
         raise SourceError(f"{path} does not exist; give a TSV file or a folder of TSV files / UMSAB folders")
     data = Dataset([], [], [])
     for tsv in sorted(path.glob("*.tsv")):
         parts = tsv.name.lower().split(".")[1:-1]
         if split is None or split in parts:
-            data = data + _tsv(tsv)
+            data = data + load_tsv([tsv])
     umsab_split = split or next(
         (s for s in ("test", "val") if any(path.glob(f"*/{s}_text.txt"))), None
     )

@@ -24,9 +24,12 @@ from sklearn.neural_network import MLPClassifier
 
 from nlp.encoders import Encoder, default_encoder
 from nlp.sentiment import LABELS, Head, softmax
+from voxpop.errors import SourceError
 
 LABELLED_DIR = Path(__file__).parent / "data" / "labelled"
 UMSAB_LABELS = {"0": "negative", "1": "neutral", "2": "positive"}
+LABEL_ALIASES = {**UMSAB_LABELS, "neg": "negative", "neu": "neutral", "pos": "positive",
+                 **{label: label for label in LABELS}}
 UMSAB_LANGS = {"arabic": "ar", "english": "en", "french": "fr", "german": "de", "hindi": "hi",
                "italian": "it", "portuguese": "pt", "spanish": "es"}
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -72,17 +75,21 @@ def load_umsab(root: Path, split: str) -> Dataset:
 
 
 def load_tsv(paths: Sequence[Path]) -> Dataset:
-    """``label<TAB>text`` files; the language is the file name's first part (``az.train.tsv``)."""
+    """``label<TAB>text`` files; the language is the file name's first part (``az.train.tsv`` → az).
+
+    Labels may be negative/neutral/positive, neg/neu/pos or UMSAB's 0/1/2.
+    """
     data = Dataset([], [], [])
     for path in paths:
-        lang = path.name.split(".")[0]
-        for line in path.read_text(encoding="utf-8").splitlines():
+        lang = path.name.split(".")[0].lower()
+        for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
             if not line.strip():
                 continue
-            label, _, text = line.partition("\t")
-            if label not in LABELS or not text.strip():
-                msg = f"{path}: bad line {line[:60]!r}; expected label<TAB>text with label in {LABELS}"
-                raise ValueError(msg)
+            raw_label, sep, text = line.partition("\t")
+            label = LABEL_ALIASES.get(raw_label.strip().lower())
+            if not sep or label is None or not text.strip():
+                msg = f"{path}:{n}: expected label<TAB>text with label in {LABELS} (or 0/1/2), got {line[:60]!r}"
+                raise SourceError(msg)
             data.texts.append(text)
             data.labels.append(label)
             data.langs.append(lang)
