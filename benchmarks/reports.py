@@ -102,7 +102,7 @@ def child(root: Path, days: int) -> None:
         files = build_report(con, out_dir=root / "out", project="Bench", taxonomy=taxonomy, days=days // 2)
     seconds = time.perf_counter() - start
     print(json.dumps({"seconds": seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      "html_kb": files.html.stat().st_size / 1024}))
+                      "html_kb": (files.trend.stat().st_size + files.painpoints.stat().st_size) / 1024}))
 
 
 def main() -> None:
@@ -121,11 +121,13 @@ def main() -> None:
         generate(root, args.rows, args.days)
         gen = time.perf_counter() - t0
         proc = subprocess.run([sys.executable, __file__, "--child", str(root), "--days", str(args.days)],
-                              capture_output=True, text=True, check=True)
+                              capture_output=True, text=True, check=False)
+        if proc.returncode:
+            sys.exit(f"report run failed:\n{proc.stderr[-3000:]}")
         result = json.loads(proc.stdout.strip().splitlines()[-1])
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
     print(f"dataset: {args.rows:,} mentions over {args.days} days (generated in {gen:.0f} s)")
-    print(f"report (period = last {args.days // 2} days, compared with the {args.days // 2} before): "
+    print(f"both reports (period = last {args.days // 2} days, compared with the {args.days // 2} before): "
           f"{result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB, HTML {result['html_kb']:.0f} KB")
     print(f"budget: {result['seconds'] / 30:.2f} of 30 s, {result['peak_rss_mb'] / 2048:.2f} of 2 GiB")
 

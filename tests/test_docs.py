@@ -19,3 +19,13 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_one() -> None:
     assert "make demo" in readme
     assert "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_configuration_doc_lists_every_setting() -> None:
+    from voxpop.config import describe_fields
+
+    doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for name, _, description in describe_fields():
+        if not name.startswith("competitors["):
+            assert f"| `{name}` |" in doc, name
+            assert description in doc, name

@@ -274,9 +274,19 @@ def sources() -> None:
 
 
 @app.command()
-def check(config: ConfigOpt = Path("voxpop.yaml")) -> None:
+def check(
+    config: ConfigOpt = Path("voxpop.yaml"),
+    explain: Annotated[bool, typer.Option(help="List every setting with its type and meaning.")] = False,
+) -> None:
     """Validate a config file and show what it sets up."""
-    from voxpop.config import load_settings  # noqa: PLC0415
+    from voxpop.config import describe_fields, load_settings  # noqa: PLC0415
+
+    if explain:
+        table = Table("setting", "type", "meaning", show_lines=False)
+        for row in describe_fields():
+            table.add_row(*row)
+        out.print(table)
+        return
 
     try:
         settings = load_settings(config)
