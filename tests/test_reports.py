@@ -127,3 +127,19 @@ def test_locale_formatting_and_fallback() -> None:
     assert Formatter("ru").signed(-0.123) == "\u22120,12"
     assert Formatter("en").date(date(2026, 10, 24)) == "24 Oct 2026"
     assert strings("hy")["title"]  # falls back to English where a translation is missing
+
+
+def test_every_language_has_every_string_with_the_same_placeholders() -> None:
+    import string
+
+    from reports.i18n import LANGS, _all_strings
+
+    table = _all_strings()
+
+    def fields(text: str) -> set[str]:
+        return {f[1] for f in string.Formatter().parse(text) if f[1]}
+
+    for lang in LANGS:
+        assert set(table[lang]) == set(table["en"]), lang
+        for key, text in table["en"].items():
+            assert fields(table[lang][key]) == fields(text), (lang, key)
