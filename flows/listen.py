@@ -148,12 +148,14 @@ def listen(
     sources: Sequence[str] | None = None,
     progress: bool = False,
     skip_missing_credentials: bool = False,
+    raise_on_error: bool = True,
 ) -> dict[str, Any]:
     """Collect, score and store mentions from every enabled source (or only ``sources``).
 
     One failing source is logged and reported; the others still run. The flow fails at the end if any
     source failed, so a deployment shows red while the data of healthy sources is kept. A source without
     credentials fails too, unless ``skip_missing_credentials`` (the demo and interactive CLI) skips it.
+    ``raise_on_error=False`` returns the failures in the summary instead (the CLI prints them itself).
     """
     logger = get_run_logger()
     settings = load_settings(config)
@@ -182,6 +184,6 @@ def listen(
     result = {"run_id": run_id, "storage": str(settings.storage.path), "sources": [asdict(s) for s in summaries],
               "total_stored": MentionStore(settings.storage.path).count()}
     failed = [s for s in summaries if s.error]
-    if failed:
+    if failed and raise_on_error:
         raise VoxpopError("; ".join(f"{s.source}: {s.error}" for s in failed))
     return result

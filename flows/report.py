@@ -45,6 +45,7 @@ def report(
     end: date | None = None,
 ) -> dict[str, Any]:
     """Trend and pain-point report for the last ``days`` days (or ``start``..``end``)."""
+    load_settings(config)  # a bad config fails here, once, instead of through the task's retries
     result = build(config, lang, days, start, end)
     create_markdown_artifact(key="voxpop-report", markdown=result["summary"],
                              description=f"Reports: {result['trend']} and {result['painpoints']}")

@@ -104,3 +104,22 @@ def test_brand_terms_normalise_handles_and_hashtags() -> None:
     settings = settings_from_mapping({"brands": [{"name": "A", "keywords": ["Ay"], "handles": ["@ay_shop", "ay2"],
                                                   "hashtags": ["#AyDay"]}]})
     assert settings.brands[0].terms() == ["A", "Ay", "@ay_shop", "@ay2", "#AyDay"]
+
+
+def test_cli_reports_bad_config_without_traceback(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from voxpop.cli import app
+
+    bad = tmp_path / "voxpop.yaml"
+    bad.write_text("brands:\n  - name: X\n    keywords: [x]\n    handels: [y]\n", encoding="utf-8")
+    for command in (["check"], ["listen"], ["report"], ["query", "SELECT 1"]):
+        result = CliRunner().invoke(app, [*command, "-c", str(bad)])
+        assert result.exit_code == 2, command
+        assert "brands.0.handels: unknown field" in result.output
+        assert "Traceback" not in result.output
+    good = tmp_path / "ok.yaml"
+    good.write_text("brands: [{name: X, keywords: [x]}]\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "-c", str(good), "--explain"])
+    assert result.exit_code == 0
+    assert "storage.path" in result.output

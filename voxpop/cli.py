@@ -28,7 +28,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="voxpop: social listening and multilingual pain-point detection.")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)  # paths and commands must stay copy-pastable
 
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Project config file.", envvar="VOXPOP_CONFIG")]
@@ -66,11 +66,23 @@ def demo(
     out.print(f"Summary:         {files['markdown']}")
 
 
+def _validate(config: Path) -> None:
+    """Fail fast with a readable message before Prefect starts (its logs would add a traceback)."""
+    from voxpop.config import load_settings  # noqa: PLC0415
+
+    try:
+        load_settings(config)
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+
+
 def _listen(config: Path, sources: list[str] | None) -> dict[str, Any]:
     from flows.listen import listen as listen_flow  # noqa: PLC0415 - Prefect is slow to import; load on use
 
+    _validate(config)
     try:
-        summary = listen_flow(config=str(config), sources=sources, progress=True)
+        summary = listen_flow(config=str(config), sources=sources, progress=True, skip_missing_credentials=True,
+                              raise_on_error=False)
     except VoxpopError as exc:
         raise _fail(exc) from None
     table = Table(title="listen", show_edge=False)
@@ -80,12 +92,20 @@ def _listen(config: Path, sources: list[str] | None) -> dict[str, Any]:
         table.add_row(s["source"], str(s["pages"]), str(s["fetched"]), str(s["inserted"]), str(s["duplicates"]),
                       str(s["no_brand"]), str(s["quarantined"]))
     console.print(table)
+    for s in summary["sources"]:
+        if s["skipped"]:
+            console.print(f"[yellow]skipped[/] {s['source']}: {s['skipped']}")
+        if s["error"]:
+            console.print(f"[bold red]failed[/] {s['source']}: {s['error']}")
+    if any(s["error"] for s in summary["sources"]):
+        raise typer.Exit(code=1)
     return summary
 
 
 def _report(config: Path, lang: str | None, days: int | None, start: date | None, end: date | None) -> dict[str, Any]:
     from flows.report import report as report_flow  # noqa: PLC0415
 
+    _validate(config)
     try:
         return report_flow(config=str(config), lang=lang, days=days, start=start, end=end)
     except (VoxpopError, ValueError) as exc:
