@@ -151,21 +151,30 @@ class FileListener:
         return found
 
     def pages(self, cursor: Mapping[str, Any] | None) -> Iterator[Page]:
-        """One or more pages per changed file; the cursor records the content hash of files done."""
-        done: dict[str, str] = dict((cursor or {}).get("files", {}))
+        """One or more pages per changed file.
+
+        The cursor records, per file, the content hash of the version done (unchanged files are skipped)
+        and when the file was first seen: plain-text lines carry no time, so they are dated by that first
+        sighting, which keeps their date (and so their partition and dedupe) stable when the file grows.
+        """
+        done: dict[str, Any] = {k: v if isinstance(v, dict) else {"sha256": v}
+                                for k, v in dict((cursor or {}).get("files", {})).items()}
         for path in self.files():
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
-            if done.get(str(path)) == digest:
+            state = done.get(str(path), {})
+            if state.get("sha256") == digest:
                 continue
+            first_seen = state.get("first_seen") or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).isoformat()
             rows = list(self._rows(path, data))
+            seen: dict[tuple[str, str], int] = {}
             for start in range(0, max(len(rows), 1), self.page_size):
                 page = Page()
                 for line_no, row in rows[start : start + self.page_size]:
-                    self._convert(path, line_no, row, page)
+                    self._convert(path, line_no, row, page, datetime.fromisoformat(first_seen), seen)
                 last = start + self.page_size >= len(rows)
                 if last:
-                    done[str(path)] = digest
+                    done[str(path)] = {"sha256": digest, "first_seen": first_seen}
                 page.cursor = {"files": dict(done)} if last else None
                 yield page
 
@@ -214,17 +223,28 @@ class FileListener:
                 return lowered[alias]
         return None
 
-    def _convert(self, path: Path, line_no: int, row: dict[str, Any] | str, page: Page) -> None:
+    def _convert(  # noqa: PLR0917 - private helper called from one place
+        self, path: Path, line_no: int, row: dict[str, Any] | str, page: Page, first_seen: datetime,
+        seen: dict[tuple[str, str], int],
+    ) -> None:
         where = f"{path.name}:{line_no}"
         if isinstance(row, str):
             page.rejects.append(Rejected(self.name, f"{where}: {row}", {"file": str(path), "line": line_no}))
             return
         try:
-            page.mentions.append(self._mention(row, path))
-        except ValueError as exc:
-            page.rejects.append(Rejected(self.name, f"{where}: {exc}", {"file": str(path), "line": line_no, **row}))
+            page.mentions.append(self._mention(row, path, first_seen, seen))
+        except (ValueError, OverflowError, OSError) as exc:  # bad numbers and dates in any shape
+            page.rejects.append(Rejected(self.name, f"{where}: {exc}",
+                                         {"file": str(path), "line": line_no, **self._without_authors(row)}))
 
-    def _mention(self, row: Mapping[str, Any], path: Path) -> Mention:
+    def _without_authors(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The raw row minus author columns: the quarantine must not undo pseudonymisation."""
+        author_cols = {self.columns.get("author", ""), *COLUMN_ALIASES["author"]}
+        return {k: ("<removed>" if str(k).strip().lower() in author_cols or k == self.columns.get("author") else v)
+                for k, v in row.items()}
+
+    def _mention(self, row: Mapping[str, Any], path: Path, first_seen: datetime,
+                 seen: dict[tuple[str, str], int]) -> Mention:
         text = self._column(row, "text")
         if not isinstance(text, str) or not text.strip():
             raise ValueError("empty or missing text")
@@ -232,7 +252,7 @@ class FileListener:
         if raw_ts in (None, ""):
             if self._format(path) != "txt":
                 raise ValueError("missing created_at")
-            created = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+            created = first_seen
         else:
             created = parse_timestamp(raw_ts)
         platform = str(self._column(row, "platform") or self.platform).strip().lower()
@@ -240,7 +260,12 @@ class FileListener:
             raise ValueError(f"platform must be lowercase letters/digits/_, not {platform[:40]!r}")
         native = self._column(row, "id")
         if native in (None, ""):
-            native = hashlib.sha1(f"{created.isoformat()}\x00{text}".encode(), usedforsecurity=False).hexdigest()[:20]
+            # No id in the export: identify the row by file, time, text and how often that pair occurred
+            # before in the file, so two identical answers stay two rows and a re-import matches them again.
+            when = "" if raw_ts in (None, "") else created.isoformat()  # a txt line's date is not its own
+            seen[(when, text)] = occurrence = seen.get((when, text), 0) + 1
+            ident = f"{path.name}\x00{when}\x00{text}\x00{occurrence}"
+            native = hashlib.sha1(ident.encode(), usedforsecurity=False).hexdigest()[:20]
         views = self._column(row, "views")
         return Mention(
             platform=platform,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -46,12 +47,18 @@ def write_text_atomic(target: Path, text: str, mode: int | None = None) -> None:
     write_atomic(target, _write)
 
 
-def sweep_temporaries(root: Path) -> int:
-    """Delete ``.tmp`` leftovers of writers that were killed mid-write; returns how many."""
+def sweep_temporaries(root: Path, min_age_seconds: float = 3600) -> int:
+    """Delete ``.tmp`` leftovers of writers killed mid-write; returns how many.
+
+    Only files older than ``min_age_seconds`` go: a younger one may belong to a writer still running.
+    """
     count = 0
+    cutoff = time.time() - min_age_seconds
     for tmp in root.rglob(f".*{TMP_SUFFIX}"):
-        tmp.unlink(missing_ok=True)
-        count += 1
+        with contextlib.suppress(FileNotFoundError):
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink(missing_ok=True)
+                count += 1
     return count
 
 

@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
@@ -77,6 +77,8 @@ QUARANTINE_SCHEMA = pa.schema(
 
 _REQUIRED = [name for name, _, nullable, _ in MENTION_FIELDS if not nullable and name != "schema_version"]
 _MENTION_ID = re.compile(r"^[a-z0-9_]+:.+$")
+# A post dated after it was collected is a broken clock or a forged record; a day of skew is tolerated.
+MAX_CLOCK_SKEW = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +112,17 @@ def validate_record(rec: Mapping[str, Any]) -> str | None:
         values = [probs.get(k) for k in SENTIMENTS]
         if any(v is None or not math.isfinite(v) or v < 0 for v in values) or abs(sum(values) - 1) > 1e-3:
             problems.append("sentiment_probs must be three finite probabilities summing to 1")
-    problems += [f"{key} must be a non-negative integer" for key in ("likes", "reposts", "replies")
-                 if not isinstance(rec[key], int) or isinstance(rec[key], bool) or rec[key] < 0]
+    problems += [f"{key} must be an integer from 0 to 2**63-1" for key in ("likes", "reposts", "replies", "views")
+                 if rec.get(key) is not None and not _count_ok(rec[key])]
+    created, collected = rec["created_at"], rec["collected_at"]
+    if isinstance(created, datetime) and isinstance(collected, datetime) and created.tzinfo and collected.tzinfo \
+            and created > collected + MAX_CLOCK_SKEW:
+        problems.append(f"created_at {created.isoformat()} is in the future (collected {collected.isoformat()})")
     return "; ".join(problems) or None
+
+
+def _count_ok(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
 
 
 def to_table(records: Iterable[Mapping[str, Any]]) -> pa.Table:

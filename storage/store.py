@@ -13,6 +13,7 @@ and readers never see half a file. A file lock serialises writers on one machine
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -61,10 +62,10 @@ class MentionStore:
             d.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(self.state_dir / ".write.lock"))
 
-    def recover(self) -> int:
+    def recover(self, min_age_seconds: float = 3600) -> int:
         """Delete temporary files left by a writer that was killed mid-write (call once per run)."""
         with self._lock:
-            return sweep_temporaries(self.root)
+            return sweep_temporaries(self.root, min_age_seconds)
 
     # ---- reading -------------------------------------------------------------------------------
     def partition_path(self, day: date) -> Path:
@@ -87,8 +88,7 @@ class MentionStore:
         for day, ids in by_day.items():
             path = self.partition_path(day)
             if path.exists():
-                stored = pq.read_table(path, columns=["mention_id"]).column(0).to_pylist()
-                found.update(ids.intersection(stored))
+                found.update(ids.intersection(self._read(path, columns=["mention_id"]).column(0).to_pylist()))
         return found
 
     def count(self) -> int:
@@ -129,12 +129,7 @@ class MentionStore:
         new_ids = new["mention_id"]
         updated = 0
         if path.exists():
-            try:
-                old = pq.read_table(path, schema=MENTION_SCHEMA)
-            except (OSError, pa.ArrowInvalid) as exc:
-                raise StorageError(
-                    f"cannot read {path}: {exc}. Move the file aside and re-run collection for that day."
-                ) from exc
+            old = self._read(path)
             keep = pc.invert(pc.is_in(old["mention_id"], value_set=new_ids))
             updated = old.num_rows - pc.sum(keep.cast(pa.int64())).as_py()
             merged = pa.concat_tables([old.filter(keep), new])
@@ -144,22 +139,40 @@ class MentionStore:
         write_atomic(path, lambda tmp: pq.write_table(merged, tmp, compression="zstd"))
         return new.num_rows - updated, updated
 
+    @staticmethod
+    def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
+        try:
+            return pq.read_table(path, columns=columns, schema=None if columns else MENTION_SCHEMA)
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise StorageError(
+                f"cannot read {path}: {exc}. Move the file aside and re-run collection for that day."
+            ) from exc
+
     def quarantine(self, rejects: Sequence[Rejected], *, run_id: str) -> int:
-        """Write rejected records with their reasons; one new file per call, never overwritten."""
+        """Write rejected records with their reasons, idempotently.
+
+        The file is named by a hash of its content, so a retried task or a re-read export quarantines the
+        same records once; returns how many were newly quarantined.
+        """
         if not rejects:
+            return 0
+        payload = [(r.source, r.reason, json.dumps(dict(r.record), default=str, ensure_ascii=False, sort_keys=True))
+                   for r in rejects]
+        digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()[:20]
+        if any(self.quarantine_dir.glob(f"date=*/{digest}.parquet")):
             return 0
         now = datetime.now(UTC)
         table = pa.Table.from_pydict(
             {
                 "quarantined_at": [now] * len(rejects),
                 "run_id": [run_id] * len(rejects),
-                "source": [r.source for r in rejects],
-                "reason": [r.reason for r in rejects],
-                "record": [json.dumps(dict(r.record), default=str, ensure_ascii=False) for r in rejects],
+                "source": [p[0] for p in payload],
+                "reason": [p[1] for p in payload],
+                "record": [p[2] for p in payload],
             },
             schema=QUARANTINE_SCHEMA,
         )
-        target = self.quarantine_dir / f"date={now.date().isoformat()}" / f"{run_id}-{now:%H%M%S%f}.parquet"
+        target = self.quarantine_dir / f"date={now.date().isoformat()}" / f"{digest}.parquet"
         write_atomic(target, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
         return len(rejects)
 

@@ -170,3 +170,27 @@ def test_handles_kept_when_privacy_off(settings_factory: Any) -> None:
     settings = settings_factory(privacy={"pseudonymize_authors": False})
     rows = Normalizer(settings, source="s", run_id="r")([Mention("x", "1", "Narmart", datetime.now(UTC), author="@a")])
     assert rows[0]["author_handle"] == "@a"
+
+
+def test_growing_txt_export_keeps_ids_and_dates(tmp_path: Path) -> None:
+    f = tmp_path / "notes.txt"
+    f.write_text("Narmart one\nNarmart same\n", encoding="utf-8")
+    listener = FileListener("s", f)
+    first, _, cursor = pages(listener)
+    f.write_text("Narmart one\nNarmart same\nNarmart same\n", encoding="utf-8")  # appended: a second identical line
+    second, _, _ = pages(listener, cursor)
+    assert [m.mention_id for m in second[:2]] == [m.mention_id for m in first]
+    assert [m.created_at for m in second] == [first[0].created_at] * 3
+    assert len({m.mention_id for m in second}) == 3
+
+
+def test_identical_rows_without_id_stay_distinct_and_bad_numbers_are_rejected(tmp_path: Path) -> None:
+    f = tmp_path / "survey.csv"
+    f.write_text("text,date,likes,author\nNarmart 👍,2026-10-01,1,@alice_real\nNarmart 👍,2026-10-01,1,@bob\n"
+                 "Narmart big,2026-10-01,1e400,@carol\nNarmart far,1e20,1,@dave\n", encoding="utf-8")
+    mentions, rejects, _ = pages(FileListener("s", f))
+    assert len({m.native_id for m in mentions}) == 2
+    assert len(rejects) == 2
+    dumped = json.dumps([r.record for r in rejects])
+    assert "@carol" not in dumped
+    assert "@dave" not in dumped
