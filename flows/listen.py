@@ -181,6 +181,9 @@ def listen(
             except VoxpopError as exc:
                 logger.error("source %s failed: %s", name, exc)
                 summaries.append(SourceSummary(source=name, error=str(exc)))
+            except Exception as exc:
+                logger.exception("source %s failed unexpectedly", name)
+                summaries.append(SourceSummary(source=name, error=f"{type(exc).__name__}: {exc}"))
     result = {"run_id": run_id, "storage": str(settings.storage.path), "sources": [asdict(s) for s in summaries],
               "total_stored": MentionStore(settings.storage.path).count()}
     failed = [s for s in summaries if s.error]

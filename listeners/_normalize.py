@@ -7,8 +7,10 @@ excluded term) is dropped and counted, not quarantined: search APIs return such 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from listeners._base import Mention
-from storage._files import write_text_atomic
 from voxpop.config import Brand, Settings
 from voxpop.text import match_form, term_pattern
 
@@ -58,16 +59,18 @@ class BrandMatcher:
         excluded = False
         for c in self._brands:
             first = None
+            terms = []
             for term, pattern in c.terms:
                 m = pattern.search(form) if pattern else None
                 if m:
-                    matched.append(term)
+                    terms.append(term)
                     first = m.start() if first is None else min(first, m.start())
             if first is None:
                 continue
             if c.exclude is not None and c.exclude.search(form):
                 excluded = True
                 continue
+            matched += terms
             hits.append((first, c.brand.name, c.is_competitor))
         if hint and hint in self._by_name and all(name != hint for _, name, _ in hits):
             hits.insert(0, (-1, hint, self._by_name[hint].is_competitor))
@@ -89,7 +92,10 @@ class Pseudonymizer:
         key_file = Path(settings.storage.path) / "state" / "pseudonym.key"
         if not key_file.exists():
             key_file.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(key_file, secrets.token_hex(32), mode=0o600)
+            with contextlib.suppress(FileExistsError):  # a concurrent first run won the race: use its key
+                fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(secrets.token_hex(32))
         return cls(key_file.read_text(encoding="utf-8").strip().encode())
 
     def __call__(self, platform: str, handle: str | None) -> str | None:

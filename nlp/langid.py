@@ -14,6 +14,8 @@ from functools import cached_property
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
+from voxpop.errors import ConfigError
+
 UNDETERMINED = "und"
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#][\w.]+|\d+")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -25,7 +27,11 @@ class LanguageIdentifier:
     """Detects one of ``languages`` (ISO 639-1 codes) per text, with a confidence in [0, 1]."""
 
     def __init__(self, languages: Sequence[str]) -> None:
-        self.codes = tuple(dict.fromkeys(languages))
+        self.codes = tuple(dict.fromkeys(code.strip().lower() for code in languages))
+        unknown = [code for code in self.codes if not hasattr(IsoCode639_1, code.upper())]
+        if unknown or not self.codes:
+            given = unknown or "(none given)"
+            raise ConfigError(f"unknown language code(s) {given}; use ISO 639-1 codes like az, tr, hy")
         self._lingua = tuple(
             Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in self.codes
         )

@@ -70,7 +70,7 @@ _IN_PERIOD = "mention_date BETWEEN ? AND ?"
 _DAILY_SQL = f"""
     WITH days AS (SELECT CAST(d AS DATE) AS day
                   FROM range(CAST(? AS DATE), CAST(? AS DATE) + 1, INTERVAL 1 DAY) t(d)),
-    brands AS (SELECT DISTINCT brand, is_competitor FROM mentions WHERE {_IN_PERIOD}),
+    brands AS (SELECT brand, bool_or(is_competitor) AS is_competitor FROM mentions WHERE {_IN_PERIOD} GROUP BY brand),
     counts AS (
       SELECT brand, mention_date AS day, count(*) AS mentions,
              count(*) FILTER (sentiment = 'positive') AS positive,

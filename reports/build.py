@@ -67,7 +67,7 @@ def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[s
         pp["label"] = label.get(pp["aspect"], pp["aspect"])
         pp["cx_area"] = cx_area.get(pp["aspect"], "")
     own_pains = [pp for pp in pains if not pp["is_competitor"]]
-    growing = sorted((pp for pp in pains if pp["current"] >= 5),
+    growing = sorted((pp for pp in pains if pp["current"] >= 5 and pp["current"] > pp["previous"]),
                      key=lambda pp: (pp["current"] - pp["previous"]), reverse=True)
     by_aspect: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for pp in pains:
@@ -152,7 +152,7 @@ def headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> list[s
         key = "hl_spike_neg" if s["kind"] == "negative" else "hl_spike_pos"
         why = ", ".join(s["aspect_labels"] + [h["tag"] for h in s["hashtags"]][:2]) or "—"
         out.append(t[key].format(day=_days(fmt, s), brand=s["brand"], n=fmt.num(s["n"]),
-                                 base=fmt.num(round(s["mean"] or 0, 1)), why=why))
+                                 base=fmt.num(s["mean"] or 0, 1), why=why))
     for r in data["overview"]:
         if r["net_sentiment"] is not None and r["prev_net_sentiment"] is not None:
             delta = r["net_sentiment"] - r["prev_net_sentiment"]

@@ -132,7 +132,7 @@ def test_timestamps() -> None:
         ("Նարմարտը լավն ա", ["Narmart"], ["Նարմարտ"]),
         ("@narmart cavab verin", ["Narmart"], ["Narmart", "@narmart"]),
         ("Tezbazar is cheaper than Narmart", ["Tezbazar", "Narmart"], ["Narmart", "Tezbazar"]),
-        ("visit tezbazar.fake for free iphones", [], ["Tezbazar"]),
+        ("visit tezbazar.fake for free iphones", [], []),  # excluded: its terms are not reported either
         ("xnarmart is not us", [], []),
         ("Lumo 😍😍", ["Lumo"], ["Lumo"]),
     ],

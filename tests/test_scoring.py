@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,25 @@ def test_default_model_end_to_end(tmp_path: Path) -> None:
     assert rows[2]["error"] == "empty text"
     assert rows[3]["sentiment"] == "positive"
     assert rows[4]["sentiment"] is not None
+
+
+def test_cli_rejects_unknown_languages_and_shows_data_not_markup(tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("hello\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["score", str(src), "-o", str(tmp_path / "o.jsonl"), "--languages", "az,xx"])
+    assert result.exit_code == 2
+    assert "unknown language code(s) ['xx']" in result.output
+    from storage import MentionStore
+    from tests.factories import scored
+
+    data = tmp_path / "d"
+    MentionStore(data).upsert([scored(1, brand="A", day=date(2026, 1, 1), sentiment="neutral",
+                                      text="[/] [bold]not markup[/bold] [link=https://evil.test]x[/link]")])
+    cfg = tmp_path / "v.yaml"
+    cfg.write_text(f"brands: [{{name: A, keywords: [a]}}]\nstorage: {{path: {data}}}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["query", "-c", str(cfg), "SELECT text FROM mentions"])
+    assert result.exit_code == 0, result.output
+    assert "[bold]not markup[/bold]" in result.output
+    result = CliRunner().invoke(app, ["query", "-c", str(cfg), "SELECT * FROM nope_[/x]"])
+    assert result.exit_code == 2
+    assert "query failed" in result.output

@@ -8,13 +8,16 @@ import json
 import os
 import sys
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from voxpop.errors import VoxpopError
 
@@ -33,6 +36,26 @@ out = Console(soft_wrap=True)  # paths and commands must stay copy-pastable
 
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Project config file.", envvar="VOXPOP_CONFIG")]
 DEMO_DIR = Path("voxpop-demo")
+
+
+class OutputFormat(StrEnum):
+    """Formats of `voxpop query`."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ReportLang(StrEnum):
+    """Report interface languages."""
+
+    en = "en"
+    az = "az"
+    tr = "tr"
+    hy = "hy"
+    ru = "ru"
+
+
 DataOpt = Annotated[Path, typer.Option("--data", "-d", help="label<TAB>text TSV file/folder, or UMSAB folders.")]
 ModelOpt = Annotated[str, typer.Option(help="'default', a head .npz from `voxpop train`, or a HF id / path.")]
 _BAR = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -40,14 +63,14 @@ DEMO_CONFIG = Path(__file__).parent / "demo.yaml"
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {exc}")
+    console.print(f"[bold red]error:[/] {escape(str(exc))}")  # messages may quote mention text: no markup
     return typer.Exit(code=2)
 
 
 @app.command()
 def demo(
     directory: Annotated[Path, typer.Option(help="Where the demo's config, data and reports go.")] = DEMO_DIR,
-    lang: Annotated[str, typer.Option(help="Report language: en, az, tr, hy, ru.")] = "en",
+    lang: Annotated[ReportLang, typer.Option(help="Report language.")] = ReportLang.en,
 ) -> None:
     """Run the whole pipeline on the bundled multilingual sample and write the report."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -56,7 +79,7 @@ def demo(
         config.write_text(DEMO_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
     console.print(f"[bold]voxpop demo[/] — config {config} (edit it and re-run to experiment)")
     summary = _listen(config, None)
-    files = _report(config, lang, None, None, None)
+    files = _report(config, lang.value, None, None, None)
     console.print()
     out.print(f"Parquet dataset: [bold]{summary['storage']}/mentions[/]  ({summary['total_stored']} mentions)")
     example_sql = "SELECT brand, count(*) FROM mentions GROUP BY 1"
@@ -94,9 +117,9 @@ def _listen(config: Path, sources: list[str] | None) -> dict[str, Any]:
     console.print(table)
     for s in summary["sources"]:
         if s["skipped"]:
-            console.print(f"[yellow]skipped[/] {s['source']}: {s['skipped']}")
+            console.print(f"[yellow]skipped[/] {s['source']}: {escape(s['skipped'])}")
         if s["error"]:
-            console.print(f"[bold red]failed[/] {s['source']}: {s['error']}")
+            console.print(f"[bold red]failed[/] {s['source']}: {escape(s['error'])}")
     if any(s["error"] for s in summary["sources"]):
         raise typer.Exit(code=1)
     return summary
@@ -125,8 +148,8 @@ def listen(
 @app.command()
 def report(
     config: ConfigOpt = Path("voxpop.yaml"),
-    lang: Annotated[str | None, typer.Option(help="Interface language: en, az, tr, hy, ru.")] = None,
-    days: Annotated[int | None, typer.Option(help="Period length in days (default: report.window_days).")] = None,
+    lang: Annotated[ReportLang | None, typer.Option(help="Interface language.")] = None,
+    days: Annotated[int | None, typer.Option(min=1, help="Period length in days (default: window_days).")] = None,
     start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD (default: newest mention).")] = None,
 ) -> None:
@@ -136,7 +159,7 @@ def report(
         end_d = date.fromisoformat(end) if end else None
     except ValueError as exc:
         raise _fail(ValueError(f"dates must look like 2026-10-24: {exc}")) from None
-    files = _report(config, lang, days, start_d, end_d)
+    files = _report(config, lang.value if lang else None, days, start_d, end_d)
     out.print(f"Trend report: {files['trend']}\nPain points:  {files['painpoints']}\nSummary:      {files['markdown']}")
 
 
@@ -144,7 +167,7 @@ def report(
 def query(
     sql: Annotated[str, typer.Argument(help="SQL over the `mentions` and `quarantine` views.")],
     config: ConfigOpt = Path("voxpop.yaml"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     limit: Annotated[int, typer.Option(help="Rows shown in table format.")] = 50,
 ) -> None:
     """Run SQL on the scored mentions with DuckDB."""
@@ -161,10 +184,10 @@ def query(
         raise _fail(exc) from None
     except Exception as exc:  # noqa: BLE001 - any DuckDB error is the user's SQL; show it, no traceback
         raise _fail(ValueError(f"query failed: {exc}")) from None
-    if fmt == "json":
+    if fmt is OutputFormat.json:
         for row in rows:
             out.print_json(json.dumps(dict(zip(names, row, strict=True)), default=str, ensure_ascii=False))
-    elif fmt == "csv":
+    elif fmt is OutputFormat.csv:
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(names)
@@ -173,7 +196,7 @@ def query(
     else:
         table = Table(*names, show_lines=False)
         for row in rows[:limit]:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*(Text("" if v is None else str(v)) for v in row))  # data, never markup
         out.print(table)
         if len(rows) > limit:
             console.print(f"({len(rows) - limit} more rows; use --limit or --format csv)")

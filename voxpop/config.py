@@ -24,6 +24,7 @@ UI_LANGUAGES = ("en", "az", "tr", "hy", "ru")
 # ISO 639-1 codes lingua can tell apart that our users write in; extendable per project.
 SUPPORTED_LANGUAGES = ("az", "tr", "hy", "ru", "en", "ka", "kk", "uk", "de", "fr", "es", "ar", "fa")
 
+_SECRET_WORDS = ("key", "secret", "token", "password")  # never echo what was given for these
 _yaml_data: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("voxpop_yaml", default=None)
 
 
@@ -274,9 +275,9 @@ def format_validation_error(exc: ValidationError) -> str:
         elif err["type"] == "missing":
             msg = "required field is missing"
         got = err.get("input")
-        suffix = f" (got {got!r:.60})" if err["type"] not in {"missing", "extra_forbidden"} and not isinstance(
-            got, dict
-        ) else ""
+        secret = any(word in str(part).lower() for part in err["loc"] for word in _SECRET_WORDS)
+        shown = err["type"] not in {"missing", "extra_forbidden"} and not isinstance(got, dict) and not secret
+        suffix = f" (got {got!r:.60})" if shown else ""
         lines.append(f"  - {loc}: {msg}{suffix}")
     return "\n".join(lines)
 
