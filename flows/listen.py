@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -81,7 +82,7 @@ def store_records(
 @task(name="save-cursor", retries=3, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def save_cursor(store_root: str, source: str, cursor: dict[str, Any] | None) -> None:
     """Persist the cursor (only ever called after ``store_records`` returned)."""
-    CursorStore(MentionStore(store_root).state_dir).save(source, cursor)
+    CursorStore(Path(store_root) / "state").save(source, cursor)
 
 
 def _dedupe(records: list[dict[str, Any]], store: MentionStore, seen: set[str]) -> list[dict[str, Any]]:

@@ -199,6 +199,8 @@ class FileListener:
             reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t" if fmt == "tsv" else ",")
             for row in reader:
                 yield reader.line_num, row
+        elif fmt == "jsonl" and text.lstrip().startswith("["):  # a JSON array export, not JSON lines
+            yield from self._json_array(path, text)
         elif fmt == "jsonl":
             for line_no, line in enumerate(text.splitlines(), start=1):
                 if not line.strip():
@@ -213,6 +215,15 @@ class FileListener:
             for line_no, line in enumerate(text.splitlines(), start=1):
                 if line.strip():
                     yield line_no, {"text": line}
+
+    def _json_array(self, path: Path, text: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SourceError(f"source '{self.name}': {path} is not valid JSON ({exc.msg} at line {exc.lineno}); "
+                              "export one JSON object per line or a valid JSON array") from None
+        for n, obj in enumerate(items, start=1):
+            yield n, obj if isinstance(obj, dict) else f"expected a JSON object, got {type(obj).__name__}"
 
     def _column(self, row: Mapping[str, Any], field: str) -> Any:
         if field in self.columns:

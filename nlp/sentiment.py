@@ -111,10 +111,6 @@ class HeadSentiment:
         """Embed, then apply the head."""
         return self.head.predict_proba(self.encoder.encode(texts))
 
-    def predict_proba_embedded(self, embeddings: np.ndarray) -> np.ndarray:
-        """Apply the head to embeddings computed elsewhere (the scorer reuses them)."""
-        return self.head.predict_proba(embeddings)
-
 
 # ---- Hugging Face classifiers -------------------------------------------------------------------------
 _STAR = re.compile(r"^\s*([1-5])\s*stars?\s*$", re.IGNORECASE)

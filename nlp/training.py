@@ -24,6 +24,7 @@ from sklearn.neural_network import MLPClassifier
 
 from nlp.encoders import Encoder, default_encoder
 from nlp.sentiment import LABELS, Head, softmax
+from storage import write_atomic
 from voxpop.errors import SourceError
 
 LABELLED_DIR = Path(__file__).parent / "data" / "labelled"
@@ -112,12 +113,16 @@ def embed_cached(
             chunks.append(np.load(path))
             continue
         vectors = encoder.encode(part)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            np.save(path, vectors)
+        if path is not None:  # atomic: a killed run must not leave a truncated cache entry behind
+            write_atomic(path, lambda tmp, v=vectors: _save_npy(tmp, v))
         chunks.append(vectors)
         log(f"  embedded {min(start + EMBED_CHUNK, len(texts))}/{len(texts)}")
     return np.concatenate(chunks) if chunks else np.zeros((0, encoder.dim), np.float32)
+
+
+def _save_npy(path: Path, array: np.ndarray) -> None:
+    with path.open("wb") as fh:  # a file object: np.save would append ".npy" to a temporary name
+        np.save(fh, array)
 
 
 def macro_f1_by_lang(data: Dataset, pred: np.ndarray) -> dict[str, float]:

@@ -240,6 +240,12 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[di
     return episodes
 
 
+def model_versions(con: duckdb.DuckDBPyConnection, p: Period) -> str:
+    """The scorer versions behind the period's rows, most used first."""
+    sql = f"SELECT model_version FROM mentions WHERE {_IN_PERIOD} GROUP BY 1 ORDER BY count(*) DESC LIMIT 3"  # noqa: S608
+    return ", ".join(r[0] for r in con.execute(sql, [p.start, p.end]).fetchall())
+
+
 def top_mentions(con: duckdb.DuckDBPyConnection, p: Period, *, sentiment: str, n: int = 5) -> list[dict[str, Any]]:
     """The most engaging confident mentions of one sentiment in the period, across brands."""
     sql = f"""

@@ -182,6 +182,8 @@ def build_report(
 ) -> ReportFiles:
     """Write the trend and pain-point reports (HTML) and a Markdown summary into ``out_dir``."""
     period = agg.Period.latest(con, days, end=end, start=start)
+    if model_version is None:  # say which scorer produced the figures, from the data itself
+        model_version = agg.model_versions(con, period) or None
     t = strings(lang)
     fmt = Formatter(lang)
     data = collect(con, period, taxonomy, lang)

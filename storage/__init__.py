@@ -1,6 +1,6 @@
 """Storage layer: the Parquet data contract, the idempotent writer, cursors and the DuckDB views."""
 
-from storage._files import write_text_atomic
+from storage._files import write_atomic, write_text_atomic
 from storage.cursors import CursorStore
 from storage.duck import connect
 from storage.schema import (
@@ -28,5 +28,6 @@ __all__ = [
     "WriteResult",
     "connect",
     "validate_record",
+    "write_atomic",
     "write_text_atomic",
 ]

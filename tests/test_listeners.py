@@ -194,3 +194,14 @@ def test_identical_rows_without_id_stay_distinct_and_bad_numbers_are_rejected(tm
     dumped = json.dumps([r.record for r in rejects])
     assert "@carol" not in dumped
     assert "@dave" not in dumped
+
+
+def test_json_array_exports(tmp_path: Path) -> None:
+    f = tmp_path / "export.json"
+    f.write_text(json.dumps([{"text": "Narmart ok", "created_at": "2026-10-01T00:00:00Z"}, 5]), encoding="utf-8")
+    mentions, rejects, _ = pages(FileListener("s", f))
+    assert [m.text for m in mentions] == ["Narmart ok"]
+    assert "expected a JSON object" in rejects[0].reason
+    f.write_text("[{broken", encoding="utf-8")
+    with pytest.raises(SourceError, match="not valid JSON"):
+        pages(FileListener("s", f))
