@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+from pydantic import BaseModel, ValidationError
 
 from storage.schema import Rejected
 from voxpop.config import Settings, Source
@@ -96,3 +98,20 @@ class _Registry:
 
 
 registry = _Registry()
+
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
+
+
+def parse_options(model: type[OptionsT], source: Source) -> OptionsT:
+    """Validate a source's ``options`` against ``model``; errors name each option and what is allowed."""
+    try:
+        return model(**source.options)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors(include_url=False):
+            loc = ".".join(str(p) for p in err["loc"])
+            msg = (f"unknown option; allowed: {', '.join(model.model_fields)}"
+                   if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, "))
+            lines.append(f"  - options.{loc}: {msg}")
+        head = f"source '{source.name}' (type {source.type}): invalid options"
+        raise ConfigError("\n".join([head, *lines])) from None

@@ -18,14 +18,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from listeners._base import Mention, Page, registry
+from listeners._base import Mention, Page, parse_options, registry
 from listeners._credentials import secret
 from listeners._normalize import BrandMatcher
 from storage.schema import Rejected
 from voxpop.config import Settings, Source
-from voxpop.errors import AccessError, ConfigError, RateLimitError, SourceError
+from voxpop.errors import AccessError, RateLimitError, SourceError
 
 _sleep = time.sleep  # patched by tests: every wait (pacing, backoff, rate limits) goes through it
 
@@ -498,16 +498,7 @@ class BlueskyListener:
     @classmethod
     def from_config(cls, source: Source, settings: Settings) -> BlueskyListener:
         """Validate ``options`` and build the queries; credentials are read later, in ``pages()``."""
-        try:
-            opts = BlueskyOptions(**source.options)
-        except ValidationError as exc:
-            lines = []
-            for err in exc.errors(include_url=False):
-                loc = ".".join(str(p) for p in err["loc"])
-                msg = (f"unknown option; allowed: {', '.join(BlueskyOptions.model_fields)}"
-                       if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, "))
-                lines.append(f"  - options.{loc}: {msg}")
-            raise ConfigError(f"source '{source.name}' (type bluesky): invalid options\n" + "\n".join(lines)) from None
+        opts = parse_options(BlueskyOptions, source)
         return cls(source.name, build_queries(source, settings), BrandMatcher(settings), opts)
 
     def _client(self) -> _XrpcClient:

@@ -31,9 +31,9 @@ import praw
 import prawcore
 import requests
 from prawcore.const import ACCESS_TOKEN_PATH
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from listeners._base import Mention, Page, registry
+from listeners._base import Mention, Page, parse_options, registry
 from listeners._credentials import secret
 from listeners._normalize import BrandMatcher
 from storage.schema import Rejected
@@ -537,16 +537,7 @@ class RedditListener:
     @classmethod
     def from_config(cls, source: Source, settings: Settings) -> RedditListener:
         """Validate ``options`` and build the queries; credentials are read later, in ``pages()``."""
-        try:
-            opts = RedditOptions(**source.options)
-        except ValidationError as exc:
-            lines = []
-            for err in exc.errors(include_url=False):
-                loc = ".".join(str(p) for p in err["loc"])
-                msg = (f"unknown option; allowed: {', '.join(RedditOptions.model_fields)}"
-                       if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, "))
-                lines.append(f"  - options.{loc}: {msg}")
-            raise ConfigError(f"source '{source.name}' (type reddit): invalid options\n" + "\n".join(lines)) from None
+        opts = parse_options(RedditOptions, source)
         return cls(source.name, build_queries(source, settings), BrandMatcher(settings), opts)
 
     def listings(self) -> list[tuple[str, SearchQuery, str]]:
