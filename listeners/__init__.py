@@ -1,6 +1,6 @@
 """Listeners: one module per source, a common protocol, and a registry of source types."""
 
-from listeners import _bluesky, _reddit  # noqa: F401 - importing registers the listeners
+from listeners import _bluesky, _reddit, _x  # noqa: F401 - importing registers the listeners
 from listeners._base import Listener, Mention, Page, registry
 from listeners._file import SAMPLE_PATH, FileListener, parse_timestamp
 from listeners._normalize import BrandMatcher, Normalizer, Pseudonymizer
