@@ -31,6 +31,8 @@ def build(config: str, lang: str | None, days: int | None, start: date | None, e
             days=days or settings.report.window_days,
             start=start,
             end=end,
+            brands=[b.name for b in settings.brands],
+            competitors=[c.name for c in settings.competitors],
         )
     return {"trend": str(files.trend), "painpoints": str(files.painpoints), "markdown": str(files.markdown),
             "summary": files.summary}

@@ -8,6 +8,7 @@ growth is measured against; the *context* (both together) is what trend charts a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +21,10 @@ MIN_BASELINE_DAYS = 7
 MIN_SPIKE_COUNT = 8
 CONFIDENT = 0.8
 EPISODE_GAP_DAYS = 2
+# An emerging topic needs this many mentions in the period: two posts about a new topic are noise.
+MIN_TOPIC_COUNT = 5
+# A spike is explained by a topic only if the topic has at least this many mentions inside the spike.
+MIN_SPIKE_TOPIC_COUNT = 2
 
 
 @dataclass(frozen=True)
@@ -59,42 +64,67 @@ class Period:
         return cls(start, end)
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any]) -> list[dict[str, Any]]:
     cur = con.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 _IN_PERIOD = "mention_date BETWEEN ? AND ?"
-# Zero-filled brand x day counts over a span; parameters: the span three times.
+# A topic label, or NULL when the topic model has not assigned one (an empty label counts as none).
+_TOPIC = "nullif(trim(topic), '')"
+# The brand roster: configured brands first (the config decides who is a competitor), then any other brand
+# with mentions in $start..$end, so a configured brand with no mentions still gets its row of zeros.
+# Named parameters: $own and $rivals (lists of configured names), $start and $end.
+_ROSTER_SQL = """
+    configured AS (
+      SELECT brand, bool_and(is_competitor) AS is_competitor FROM (
+        SELECT unnest(CAST($own AS VARCHAR[])) AS brand, false AS is_competitor
+        UNION ALL SELECT unnest(CAST($rivals AS VARCHAR[])), true) GROUP BY brand),
+    roster AS (
+      SELECT brand, is_competitor FROM configured
+      UNION ALL
+      SELECT brand, bool_or(is_competitor) FROM mentions
+      WHERE mention_date BETWEEN $start AND $end AND brand NOT IN (SELECT brand FROM configured)
+      GROUP BY brand)
+"""
+# Zero-filled brand x day counts over $start..$end for the roster.
 _DAILY_SQL = f"""
-    WITH days AS (SELECT CAST(d AS DATE) AS day
-                  FROM range(CAST(? AS DATE), CAST(? AS DATE) + 1, INTERVAL 1 DAY) t(d)),
-    brands AS (SELECT brand, bool_or(is_competitor) AS is_competitor FROM mentions WHERE {_IN_PERIOD} GROUP BY brand),
+    WITH {_ROSTER_SQL},
+    days AS (SELECT CAST(d AS DATE) AS day
+             FROM range(CAST($start AS DATE), CAST($end AS DATE) + 1, INTERVAL 1 DAY) t(d)),
     counts AS (
       SELECT brand, mention_date AS day, count(*) AS mentions,
              count(*) FILTER (sentiment = 'positive') AS positive,
              count(*) FILTER (sentiment = 'negative') AS negative,
              count(*) FILTER (is_pain_point) AS pain_points
-      FROM mentions WHERE {_IN_PERIOD} GROUP BY ALL)
+      FROM mentions WHERE mention_date BETWEEN $start AND $end GROUP BY ALL)
     SELECT b.brand, b.is_competitor, d.day, coalesce(c.mentions, 0) AS mentions,
            coalesce(c.positive, 0) AS positive, coalesce(c.negative, 0) AS negative,
            coalesce(c.pain_points, 0) AS pain_points
-    FROM brands b CROSS JOIN days d LEFT JOIN counts c ON c.brand = b.brand AND c.day = d.day
+    FROM roster b CROSS JOIN days d LEFT JOIN counts c ON c.brand = b.brand AND c.day = d.day
 """  # noqa: S608 - constant fragments only
 
 
-def overview(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
+def _roster(brands: Sequence[str], competitors: Sequence[str]) -> dict[str, list[str]]:
+    return {"own": list(brands), "rivals": list(competitors)}
+
+
+def overview(con: duckdb.DuckDBPyConnection, p: Period, *, brands: Sequence[str] = (),
+             competitors: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Per brand: volume, share of voice, sentiment split, net sentiment, pain points, reach; plus change.
 
+    ``brands`` and ``competitors`` are the configured names: each gets a row even without mentions (zeros,
+    and None for ratios that would divide by zero), because "nobody talks about us" is a finding.
     ``nps_proxy`` is NOT a survey NPS: it is 100 x (confident positive - confident negative) / mentions,
     where confident means a class probability of at least ``CONFIDENT``; it moves like NPS and is labelled
     as a proxy wherever it is shown. ``reach`` weights each mention by its engagement (1 + likes + reposts
-    + replies).
+    + replies). ``growth`` is (mentions - prev_mentions) / prev_mentions, None without previous mentions.
     """
     sql = f"""
-    WITH cur AS (
-      SELECT brand, any_value(is_competitor) AS is_competitor, count(*) AS mentions,
+    WITH {_ROSTER_SQL},
+    cur AS (
+      SELECT brand, count(*) AS mentions,
              count(*) FILTER (sentiment = 'positive') AS positive,
              count(*) FILTER (sentiment = 'neutral') AS neutral,
              count(*) FILTER (sentiment = 'negative') AS negative,
@@ -103,27 +133,41 @@ def overview(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
              sum(1 + likes + reposts + replies) AS reach,
              count(*) FILTER (sentiment = 'positive' AND sentiment_confidence >= {CONFIDENT}) AS promoters,
              count(*) FILTER (sentiment = 'negative' AND sentiment_confidence >= {CONFIDENT}) AS detractors
-      FROM mentions WHERE {_IN_PERIOD} GROUP BY brand),
+      FROM mentions WHERE mention_date BETWEEN $start AND $end GROUP BY brand),
     prev AS (
       SELECT brand, count(*) AS mentions,
              count(*) FILTER (sentiment = 'positive') AS positive,
              count(*) FILTER (sentiment = 'negative') AS negative
-      FROM mentions WHERE {_IN_PERIOD} GROUP BY brand)
-    SELECT cur.*, cur.mentions / sum(cur.mentions) OVER () AS share_of_voice,
-           (cur.positive - cur.negative) / nullif(cur.positive + cur.negative, 0) AS net_sentiment,
-           100.0 * (cur.promoters - cur.detractors) / nullif(cur.mentions, 0) AS nps_proxy,
-           coalesce(prev.mentions, 0) AS prev_mentions,
-           (prev.positive - prev.negative) / nullif(prev.positive + prev.negative, 0) AS prev_net_sentiment
-    FROM cur LEFT JOIN prev USING (brand)
-    ORDER BY cur.is_competitor, cur.mentions DESC, cur.brand
+      FROM mentions WHERE mention_date BETWEEN $prev_start AND $prev_end GROUP BY brand),
+    joined AS (
+      SELECT r.brand, r.is_competitor, coalesce(cur.mentions, 0) AS mentions,
+             coalesce(cur.positive, 0) AS positive, coalesce(cur.neutral, 0) AS neutral,
+             coalesce(cur.negative, 0) AS negative, coalesce(cur.pain_points, 0) AS pain_points,
+             coalesce(cur.engagement, 0) AS engagement, coalesce(cur.reach, 0) AS reach,
+             coalesce(cur.promoters, 0) AS promoters, coalesce(cur.detractors, 0) AS detractors,
+             coalesce(prev.mentions, 0) AS prev_mentions, prev.positive AS prev_positive,
+             prev.negative AS prev_negative
+      FROM roster r LEFT JOIN cur USING (brand) LEFT JOIN prev USING (brand))
+    SELECT * EXCLUDE (prev_positive, prev_negative),
+           mentions / nullif(sum(mentions) OVER (), 0) AS share_of_voice,
+           (positive - negative) / nullif(positive + negative, 0) AS net_sentiment,
+           100.0 * (promoters - detractors) / nullif(mentions, 0) AS nps_proxy,
+           pain_points / nullif(mentions, 0) AS pain_share,
+           (mentions - prev_mentions) / nullif(prev_mentions, 0) AS growth,
+           (prev_positive - prev_negative) / nullif(prev_positive + prev_negative, 0) AS prev_net_sentiment
+    FROM joined
+    ORDER BY is_competitor, mentions DESC, brand
     """  # noqa: S608 - constant fragments only; values are parameters
-    return _rows(con, sql, [p.start, p.end, p.previous.start, p.previous.end])
+    params = {"start": p.start, "end": p.end, "prev_start": p.previous.start, "prev_end": p.previous.end,
+              **_roster(brands, competitors)}
+    return _rows(con, sql, params)
 
 
-def daily(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
-    """Per brand and day over the context span (zero-filled): volume, positive, negative, pain points."""
-    span = [p.context_start, p.end]
-    return _rows(con, _DAILY_SQL + " ORDER BY b.is_competitor, b.brand, d.day", span * 3)
+def daily(con: duckdb.DuckDBPyConnection, p: Period, *, brands: Sequence[str] = (),
+          competitors: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Per brand and day over the context span (zero-filled, configured brands included)."""
+    params = {"start": p.context_start, "end": p.end, **_roster(brands, competitors)}
+    return _rows(con, _DAILY_SQL + " ORDER BY b.is_competitor, b.brand, d.day", params)
 
 
 def breakdown(con: duckdb.DuckDBPyConnection, p: Period, column: str) -> list[dict[str, Any]]:
@@ -188,7 +232,8 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[di
     itself), read from before the context span too. The deviation is floored at the Poisson noise of the
     mean (sqrt(mean)), so a quiet brand going from 2 to 6 mentions is not a crisis. Consecutive spike days
     of one brand and kind (gaps up to ``EPISODE_GAP_DAYS``) form one episode, reported at its peak day
-    with what drove it (top aspects and hashtags over the episode). Ranked by excess mentions.
+    with what drove it: top aspects and hashtags over the episode, and the topics that beat their own
+    baseline there (``spike_topics``). Ranked by excess mentions.
     """
     sql = f"""
     WITH d AS (
@@ -202,13 +247,14 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[di
     SELECT brand, is_competitor, day, kind, n, mean, sd,
            (n - mean) / greatest(sd, sqrt(mean), 1) AS z
     FROM stats
-    WHERE day >= ? AND base_days >= {MIN_BASELINE_DAYS} AND n >= {MIN_SPIKE_COUNT}
-      AND n > mean + ? * greatest(sd, sqrt(mean), 1)
+    WHERE day >= $from AND base_days >= {MIN_BASELINE_DAYS} AND n >= {MIN_SPIKE_COUNT}
+      AND n > mean + $k * greatest(sd, sqrt(mean), 1)
     ORDER BY brand, kind, day
     """  # noqa: S608 - constants only
-    span = [p.context_start - timedelta(days=BASELINE_DAYS), p.end]
+    params = {"start": p.context_start - timedelta(days=BASELINE_DAYS), "end": p.end, "from": p.context_start,
+              "k": k, **_roster((), ())}
     episodes: list[dict[str, Any]] = []
-    for row in _rows(con, sql, span * 3 + [p.context_start, k]):
+    for row in _rows(con, sql, params):
         last = episodes[-1] if episodes else None
         if (last and (last["brand"], last["kind"]) == (row["brand"], row["kind"])
                 and (row["day"] - last["end"]).days <= EPISODE_GAP_DAYS):
@@ -237,7 +283,89 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[di
             "GROUP BY 1 HAVING count(*) >= 3 ORDER BY n DESC, tag LIMIT 3",
             params,
         )
+        e["topics"] = spike_topics(con, brand=e["brand"], sentiment=e["kind"], start=e["start"], end=e["end"])
     return episodes
+
+
+def spike_topics(con: duckdb.DuckDBPyConnection, *, brand: str, sentiment: str, start: date, end: date,
+                 n: int = 3) -> list[dict[str, Any]]:
+    """The topics that explain a spike: most mentions inside it beyond what their own baseline predicts.
+
+    A topic that is always there is not what changed, so each topic's count inside ``start``..``end`` is
+    compared with its pace over the ``BASELINE_DAYS`` days before: ``expected`` = baseline count x spike
+    days / ``BASELINE_DAYS``, ``excess`` = count - expected. Only topics with positive excess and at least
+    ``MIN_SPIKE_TOPIC_COUNT`` mentions are returned, largest excess first.
+    """
+    sql = f"""
+    WITH t AS (
+      SELECT {_TOPIC} AS label, mention_date FROM mentions
+      WHERE brand = $brand AND sentiment = $sentiment AND mention_date BETWEEN $base_start AND $end),
+    c AS (
+      SELECT label AS topic, count(*) FILTER (mention_date >= $start) AS n,
+             count(*) FILTER (mention_date < $start) AS baseline_n
+      FROM t WHERE label IS NOT NULL GROUP BY label)
+    SELECT topic, n, baseline_n, baseline_n * $days / {BASELINE_DAYS} AS expected,
+           n - baseline_n * $days / {BASELINE_DAYS} AS excess
+    FROM c WHERE n >= {MIN_SPIKE_TOPIC_COUNT} AND n > baseline_n * $days / {BASELINE_DAYS}
+    ORDER BY excess DESC, n DESC, topic LIMIT $limit
+    """  # noqa: S608 - constants only; values are parameters
+    params = {"brand": brand, "sentiment": sentiment, "start": start, "end": end,
+              "base_start": start - timedelta(days=BASELINE_DAYS), "days": (end - start).days + 1, "limit": n}
+    return _rows(con, sql, params)
+
+
+def emerging_topics(con: duckdb.DuckDBPyConnection, p: Period, *, min_count: int = MIN_TOPIC_COUNT,
+                    limit: int | None = None) -> list[dict[str, Any]]:
+    """Per brand, the topics growing fastest against the previous period: what people start talking about.
+
+    Only topics with at least ``min_count`` mentions in the period and more than in the previous period
+    qualify. ``change`` = current - previous; ``growth`` = change / previous (None and ``is_new`` when the
+    topic was absent before); ``negative_share`` = negative mentions / current; ``top_aspect`` is the
+    aspect most often detected in the topic's current mentions (None if none), ``top_aspect_n`` its count.
+    Ranked by ``score`` = (current + 1) / (previous + 1): growth that a jump from 0 to ``min_count`` cannot
+    win against 10 → 100, then by ``change``.
+    """
+    sql = f"""
+    WITH t AS (
+      SELECT brand, is_competitor, {_TOPIC} AS label, mention_date, sentiment, aspects FROM mentions
+      WHERE mention_date BETWEEN $prev_start AND $end),
+    agg AS (
+      SELECT brand, bool_or(is_competitor) AS is_competitor, label AS topic,
+             count(*) FILTER (mention_date >= $start) AS current,
+             count(*) FILTER (mention_date < $start) AS previous,
+             count(*) FILTER (mention_date >= $start AND sentiment = 'negative') AS negative
+      FROM t WHERE label IS NOT NULL GROUP BY brand, label),
+    asp AS (
+      SELECT brand, topic, aspect, count(*) AS n,
+             row_number() OVER (PARTITION BY brand, topic ORDER BY count(*) DESC, aspect) AS rk
+      FROM (SELECT brand, label AS topic, unnest(aspects) AS aspect FROM t
+            WHERE label IS NOT NULL AND mention_date >= $start)
+      GROUP BY brand, topic, aspect)
+    SELECT agg.brand, agg.is_competitor, agg.topic, agg.current, agg.previous,
+           agg.current - agg.previous AS change,
+           (agg.current - agg.previous) / nullif(agg.previous, 0) AS growth,
+           agg.previous = 0 AS is_new,
+           agg.negative / nullif(agg.current, 0) AS negative_share,
+           asp.aspect AS top_aspect, coalesce(asp.n, 0) AS top_aspect_n,
+           (agg.current + 1) / (agg.previous + 1) AS score
+    FROM agg LEFT JOIN asp ON asp.brand = agg.brand AND asp.topic = agg.topic AND asp.rk = 1
+    WHERE agg.current >= $min_count AND agg.current > agg.previous
+    ORDER BY score DESC, change DESC, agg.brand, agg.topic
+    LIMIT $limit
+    """  # noqa: S608 - constants only; values are parameters
+    params = {"start": p.start, "end": p.end, "prev_start": p.previous.start, "min_count": min_count,
+              "limit": limit}
+    return _rows(con, sql, params)
+
+
+def topic_coverage(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]:
+    """How many of the period's mentions carry a topic: zero means the topic model has not run yet."""
+    sql = f"""
+    SELECT count(*) AS mentions, count({_TOPIC}) AS with_topic,
+           count({_TOPIC}) / nullif(count(*), 0) AS share
+    FROM mentions WHERE {_IN_PERIOD}
+    """  # noqa: S608 - constants only
+    return _rows(con, sql, [p.start, p.end])[0]
 
 
 def model_versions(con: duckdb.DuckDBPyConnection, p: Period) -> str:

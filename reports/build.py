@@ -6,7 +6,9 @@ autoescaping, and the page's Content-Security-Policy forbids scripts altogether.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,6 +24,8 @@ from storage import write_text_atomic
 
 ROLLING_DAYS = 7
 QUOTED_PAIN_POINTS = 8  # pain points that get quotes, a sparkline and a competitor comparison
+EMERGING_TOPICS = 10  # rows in the trend report's emerging-topics table
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 
 
 @dataclass
@@ -39,7 +43,18 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("reports", "templates"), trim_blocks=True, lstrip_blocks=True,
                       autoescape=select_autoescape(["html"], default_for_string=True, default=False))
     env.filters["pseudonym"] = lambda h: f"user-{h[:6]}" if h else "—"
+    env.filters["md"] = md_escape
     return env
+
+
+def md_escape(text: object) -> str:
+    """Make attacker-controlled text (topic labels, hashtags) inert in the Markdown summary.
+
+    The summary is not autoescaped (it is Markdown), yet Prefect and chat tools render it: HTML becomes
+    entities and Markdown syntax (links, emphasis, table pipes) is backslash-escaped.
+    """
+    raw = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", raw).replace("\n", " ").replace("\r", " ")
 
 
 def _rolling_net(pos: list[int], neg: list[int], window: int = ROLLING_DAYS) -> list[float | None]:
@@ -51,11 +66,14 @@ def _rolling_net(pos: list[int], neg: list[int], window: int = ROLLING_DAYS) -> 
 
 
 def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[str, dict[str, Any]],
-            lang: str) -> dict[str, Any]:
-    """Everything the templates show, as plain data (also what tests compare against SQL)."""
+            lang: str, *, brands: Sequence[str] = (), competitors: Sequence[str] = ()) -> dict[str, Any]:
+    """Everything the templates show, as plain data (also what tests compare against SQL).
+
+    ``brands`` and ``competitors`` are the configured names, listed even when they have no mentions.
+    """
     t = strings(lang)
-    overview = agg.overview(con, period)
-    daily = agg.daily(con, period)
+    overview = agg.overview(con, period, brands=brands, competitors=competitors)
+    daily = agg.daily(con, period, brands=brands, competitors=competitors)
     pains = agg.pain_points(con, period)
     spikes = agg.spikes(con, period)
     own = [r["brand"] for r in overview if not r["is_competitor"]]
@@ -72,15 +90,24 @@ def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[s
     by_aspect: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for pp in pains:
         by_aspect[pp["aspect"]][pp["brand"]] = pp
+    rivals = [r for r in overview if r["is_competitor"]]
     for pp in own_pains[:QUOTED_PAIN_POINTS]:
         pp["quotes"] = agg.quotes(con, period, brand=pp["brand"], aspect=pp["aspect"], n=4)
         pp["spark"] = charts.sparkline(agg.aspect_daily(con, period, pp["brand"], pp["aspect"]),
                                        split=period.previous.days)
-        pp["competitors"] = [other for brand, other in sorted(by_aspect[pp["aspect"]].items())
-                             if other["is_competitor"] and brand != pp["brand"]]
+        # Every competitor, also those without this complaint: "none" is a comparison too (0%, or "—"
+        # when the competitor has no mentions at all and a share would divide by zero).
+        pp["competitors"] = sorted(
+            (by_aspect[pp["aspect"]].get(r["brand"])
+             or {"brand": r["brand"], "current": 0, "share": 0.0 if r["mentions"] else None}
+             for r in rivals if r["brand"] != pp["brand"]),
+            key=lambda c: c["brand"])
     for s in spikes[:6]:
         s["quotes"] = agg.quotes(con, period, brand=s["brand"], sentiment=s["kind"], day=s["day"], n=3)
         s["aspect_labels"] = [label.get(a["aspect"], a["aspect"]) for a in s["aspects"]]
+    topics = agg.emerging_topics(con, period, limit=EMERGING_TOPICS)
+    for tp in topics:
+        tp["aspect_label"] = label.get(tp["top_aspect"], tp["top_aspect"]) if tp["top_aspect"] else None
 
     series_days: list[date] = []
     volume: dict[str, list[int]] = defaultdict(list)
@@ -127,6 +154,9 @@ def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[s
         "by_aspect": {a: by_aspect[a] for a in top_aspects},
         "aspect_labels": label,
         "spikes": spikes[:6],
+        "topics": topics,
+        "topic_coverage": agg.topic_coverage(con, period),
+        "min_topic_count": agg.MIN_TOPIC_COUNT,
         "praised": praised[:10],
         "platforms": agg.breakdown(con, period, "platform"),
         "languages": agg.breakdown(con, period, "lang"),
@@ -148,9 +178,14 @@ def pain_headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> l
 def headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> list[str]:
     """Plain-language key findings, computed from the data (no storyline is known in advance)."""
     out = pain_headlines(data, fmt, t)[:2]
+    for tp in data["topics"][:2]:
+        change = t["new"] if tp["is_new"] else fmt.pct(tp["growth"], signed=True)
+        out.append(t["hl_topic"].format(brand=tp["brand"], topic=tp["topic"], n=fmt.num(tp["current"]),
+                                        prev=fmt.num(tp["previous"]), change=change))
     for s in data["spikes"][:3]:
         key = "hl_spike_neg" if s["kind"] == "negative" else "hl_spike_pos"
-        why = ", ".join(s["aspect_labels"] + [h["tag"] for h in s["hashtags"]][:2]) or "—"
+        why = ", ".join([tp["topic"] for tp in s["topics"][:1]] + s["aspect_labels"]
+                        + [h["tag"] for h in s["hashtags"]][:2]) or "—"
         out.append(t[key].format(day=_days(fmt, s), brand=s["brand"], n=fmt.num(s["n"]),
                                  base=fmt.num(s["mean"] or 0, 1), why=why))
     for r in data["overview"]:
@@ -179,14 +214,20 @@ def build_report(
     start: date | None = None,
     end: date | None = None,
     model_version: str | None = None,
+    brands: Sequence[str] = (),
+    competitors: Sequence[str] = (),
 ) -> ReportFiles:
-    """Write the trend and pain-point reports (HTML) and a Markdown summary into ``out_dir``."""
+    """Write the trend and pain-point reports (HTML) and a Markdown summary into ``out_dir``.
+
+    ``brands`` and ``competitors`` are the configured names (``settings.brands`` / ``settings.competitors``):
+    they appear in every brand table even with no mentions in the period.
+    """
     period = agg.Period.latest(con, days, end=end, start=start)
     if model_version is None:  # say which scorer produced the figures, from the data itself
         model_version = agg.model_versions(con, period) or None
     t = strings(lang)
     fmt = Formatter(lang)
-    data = collect(con, period, taxonomy, lang)
+    data = collect(con, period, taxonomy, lang, brands=brands, competitors=competitors)
     data["headlines"] = headlines(data, fmt, t)
     data["pain_headlines"] = pain_headlines(data, fmt, t)
     env = _env()

@@ -55,6 +55,13 @@ class Formatter:
         sign = "+" if signed and value > 0 else ""
         return f"{sign}{self.num(100 * value, digits)}%"
 
+    def delta(self, value: float | None, digits: int = 0) -> str:
+        """A change in a count: +12 / −3 / 0."""
+        if value is None:
+            return "—"
+        sign = "+" if value > 0 else "\u2212" if value < 0 else ""
+        return sign + self.num(abs(value), digits)
+
     def signed(self, value: float | None, digits: int = 2) -> str:
         """Net sentiment style: +0.35 / −0.12."""
         if value is None:

@@ -15,7 +15,7 @@ PROBS = {
 
 def scored(i: int, *, brand: str, day: date, sentiment: str, aspects: list[str] | None = None,
            text: str | None = None, lang: str = "en", platform: str = "x", competitor: bool = False,
-           likes: int = 0) -> dict[str, Any]:
+           likes: int = 0, topic: str | None = None) -> dict[str, Any]:
     aspects = aspects or []
     probs = PROBS[sentiment]
     created = datetime(day.year, day.month, day.day, 9, tzinfo=UTC) + timedelta(minutes=i % 600)
@@ -28,7 +28,7 @@ def scored(i: int, *, brand: str, day: date, sentiment: str, aspects: list[str] 
         "text": text or f"{brand} {sentiment} {' '.join(aspects)} mention number {i}",
         "sentiment": sentiment, "sentiment_score": probs["positive"] - probs["negative"],
         "sentiment_confidence": max(probs.values()), "sentiment_probs": probs, "aspects": aspects,
-        "is_pain_point": sentiment == "negative" and bool(aspects), "topic": None, "model_version": "test",
+        "is_pain_point": sentiment == "negative" and bool(aspects), "topic": topic, "model_version": "test",
         "run_id": "r",
     }
 
@@ -54,4 +54,31 @@ def story(start: date = date(2026, 9, 1), days: int = 60, seed: int = 7) -> list
                 i += 1
                 rows.append(scored(i, brand="Acme", day=day, sentiment="negative", aspects=["delivery"],
                                    text=f"Acme courier lost my parcel again, day {d} case {k}", lang="az"))
+    return rows
+
+
+def with_topics(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give ``story`` rows topic labels, as the topic model would, with known growth patterns.
+
+    - "delivery · courier · late": the surge's mentions (absent before: new, and what the spike is about);
+    - "support · no answer": Acme's negative support mentions, every one from 1 Oct, every third before;
+    - "price · expensive": Rival's price mentions, every other one throughout (steady);
+    - "app · crash": three Acme mentions on the last day (new, but too few to rank);
+    - some blank labels, which count as no topic.
+    """
+    last = max(r["created_at"] for r in rows).date()
+    crashes = 0
+    for k, r in enumerate(rows):
+        day = r["created_at"].date()
+        if "courier" in r["text"]:
+            r["topic"] = "delivery · courier · late"
+        elif r["brand"] == "Acme" and r["sentiment"] == "negative" and r["aspects"] == ["support"]:
+            r["topic"] = "support · no answer" if day >= date(2026, 10, 1) or k % 3 == 0 else None
+        elif r["brand"] == "Rival" and r["aspects"] == ["price"]:
+            r["topic"] = "price · expensive" if k % 2 == 0 else None
+        elif r["brand"] == "Acme" and day == last and r["sentiment"] == "neutral" and crashes < 3:
+            r["topic"] = "app · crash"
+            crashes += 1
+        elif k % 17 == 0:
+            r["topic"] = " " if k % 2 else ""
     return rows

@@ -26,6 +26,8 @@ EVIL = [
     "Acme <a href=javascript:alert(3)>click</a>",
     'Acme"><style>*{display:none}</style>',
 ]
+# Topic labels are made from mention words, so they are attacker-controlled as well.
+EVIL_TOPIC = '<img src=x onerror=alert(4)> · </b><script>document.title="pwned"</script> · late'
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None and os.environ.get("CI") != "true",
                                 reason="chromium not installed (make test installs it when run as root)")
@@ -46,15 +48,16 @@ def test_report_renders_cleanly_and_safely(tmp_path: Path, lang: str) -> None:
     last = max(r["created_at"] for r in rows).date()
     base = max(int(r["native_id"]) for r in rows)
     rows += [scored(base + i + 1, brand="Acme", day=last - timedelta(days=i % 3), sentiment="negative",
-                    aspects=["delivery"], text=t, likes=50_000) for i, t in enumerate(EVIL)]
+                    aspects=["delivery"], text=t, likes=50_000, topic=EVIL_TOPIC) for i, t in enumerate(EVIL)]
     MentionStore(tmp_path / "d").upsert(rows)
     with connect(tmp_path / "d") as con:
         files = build_report(con, out_dir=tmp_path / "out", project="Acme", taxonomy=TAXONOMY, days=20, lang=lang)
-    for kind, html in (("trends", files.trend), ("pain-points", files.painpoints)):
-        _check_page(tmp_path, html, f"{kind}-{lang}")
+    topic = "&lt;img src=x onerror=alert(4)&gt; · &lt;/b&gt;&lt;script&gt;"
+    for kind, html, expect in (("trends", files.trend, topic), ("pain-points", files.painpoints, None)):
+        _check_page(tmp_path, html, f"{kind}-{lang}", expect)
 
 
-def _check_page(tmp_path: Path, html: Path, name: str) -> None:
+def _check_page(tmp_path: Path, html: Path, name: str, expect: str | None) -> None:
     url = html.as_uri()
     dom = _chromium(tmp_path, "--dump-dom", url)
     assert dom.returncode == 0, dom.stderr[-2000:]
@@ -65,6 +68,8 @@ def _check_page(tmp_path: Path, html: Path, name: str) -> None:
     assert "pwned" not in re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1)
     assert len(re.findall(r'<img class="(?:chart|spark)"[^>]+src="data:image/svg\+xml;base64,', page)) >= 2
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    if expect is not None:
+        assert expect in page
     assert "<script" not in page.lower()
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / f"{name}.png"
