@@ -1,28 +1,34 @@
-"""Listen flow: collect → normalise + dedupe → score in batches → store → save cursor, per page.
+"""Listen flow: collect → normalise + dedupe → score in batches → store → save cursor, per page; then topics.
 
 Thin by design: every step lives in a layer (listeners, nlp, storage); this module only wires them,
 adds retries to the I/O steps and reports progress. A page's cursor is saved only after its rows are
-durably stored, so a crash at any point loses nothing and duplicates nothing on the next run.
+durably stored, so a crash at any point loses nothing and duplicates nothing on the next run. Once every
+source ran, topics are refitted on the newest window of mentions (their stored embeddings) and written
+back to the ``topic`` column.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from listeners import Normalizer, registry
-from nlp import Scorer
+from nlp import Scorer, TopicModel
 from storage import CursorStore, MentionStore, Rejected
 from voxpop.config import Settings, load_settings
 from voxpop.errors import MissingCredentialsError, VoxpopError
@@ -60,23 +66,86 @@ def get_scorer(settings: Settings) -> Scorer:
 
 
 @task(name="score-page", cache_policy=NO_CACHE)
-def score_records(records: list[dict[str, Any]], settings: Settings, progress: Any = None) -> list[dict[str, Any]]:
-    """Add the NLP columns to each record (pure transform)."""
+def score_records(
+    records: list[dict[str, Any]], settings: Settings, progress: Any = None
+) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
+    """Add the NLP columns to each record (pure transform); also returns the embeddings by mention id."""
     scorer = get_scorer(settings)
     scores = scorer.score([r["text"] for r in records], on_progress=progress)
-    return [{**rec, **s.columns(), "model_version": scorer.model_version} for rec, s in
+    rows = [{**rec, **s.columns(), "model_version": scorer.model_version} for rec, s in
             zip(records, scores, strict=True)]
+    vectors = {rec["mention_id"]: s.embedding for rec, s in zip(records, scores, strict=True)
+               if s.embedding is not None}
+    return rows, vectors
 
 
 @task(name="store-page", retries=3, retry_delay_seconds=[1, 5, 20], cache_policy=NO_CACHE)
 def store_records(
-    records: list[dict[str, Any]], rejects: list[Rejected], store_root: str, source: str, run_id: str
+    records: list[dict[str, Any]], rejects: list[Rejected], store_root: str, source: str, run_id: str, *,
+    embeddings: dict[str, np.ndarray] | None = None, encoder: str = "unknown",
 ) -> tuple[int, int]:
-    """Upsert scored rows and quarantine rejects; returns (inserted, quarantined)."""
+    """Upsert scored rows (and their embeddings) and quarantine rejects; returns (inserted, quarantined)."""
     store = MentionStore(store_root)
     quarantined = store.quarantine(rejects, run_id=run_id)
-    result = store.upsert(records, source=source, run_id=run_id)
+    result = store.upsert(records, source=source, run_id=run_id, embeddings=embeddings, encoder=encoder)
     return result.inserted, quarantined + result.quarantined
+
+
+def topic_terms(settings: Settings) -> list[str]:
+    """Brand names, keywords and hashtags: words every topic would share, so never topic keywords."""
+    return [t for brand, _ in settings.all_brands() for t in brand.terms() if not t.startswith("@")]
+
+
+def refresh_topics(settings: Settings, logger: logging.Logger | logging.LoggerAdapter[Any]) -> dict[str, Any]:
+    """Fit topics on the newest ``topic_window_days`` of mentions and write their labels to ``topic``.
+
+    A plain function, so ``voxpop topics`` runs it without Prefect; the listen flow wraps it in a task.
+    Mentions without a stored embedding (scored by a model that does not embed) get no topic; mentions
+    older than the window keep theirs, and so does the window when no topic is found at all.
+    """
+    store = MentionStore(settings.storage.path)
+    days = store.days()
+    summary: dict[str, Any] = {"start": None, "end": None, "mentions": 0, "embedded": 0, "labelled": 0,
+                               "seconds": 0.0, "topics": []}
+    if not days:
+        logger.info("topics: no mentions stored yet")
+        return summary
+    window = [d for d in days if d > days[-1] - timedelta(days=settings.topic_window_days())]
+    mentions = store.read(window, ["mention_id", "text", "lang"])
+    vectors = store.embeddings(window)
+    summary.update(start=window[0].isoformat(), end=window[-1].isoformat(), mentions=mentions.num_rows)
+    if vectors.skipped:
+        logger.warning("topics: %d vectors of other encoders skipped; using %s", vectors.skipped, vectors.encoder)
+    row = {mid: i for i, mid in enumerate(vectors.ids)}
+    ids, texts, langs, take = [], [], [], []
+    for mid, text, lang in zip(*(mentions[c].to_pylist() for c in ("mention_id", "text", "lang")), strict=True):
+        if mid in row:
+            ids.append(mid)
+            texts.append(text)
+            langs.append(None if lang == "und" else lang)
+            take.append(row[mid])
+    summary["embedded"] = len(ids)
+    matrix = vectors.vectors[take] if take else np.zeros((0, 0), dtype=np.float32)
+    logger.info("topics: fitting on %d of %d mentions from %s to %s", len(ids), mentions.num_rows,
+                summary["start"], summary["end"])
+    began = time.perf_counter()
+    model = TopicModel(min_topic_size=settings.topics.min_topic_size, exclude_terms=topic_terms(settings))
+    result = model.fit(ids, texts, matrix, langs)
+    if result.topics:
+        summary["labelled"] = store.set_topics(result.labels, window)
+    else:  # too few mentions or no structure: keep whatever labels an earlier, richer fit gave
+        logger.info("topics: none found; existing labels left as they are")
+    summary["seconds"] = round(time.perf_counter() - began, 1)
+    summary["topics"] = [{"label": t.label, "size": t.size} for t in result.topics]
+    logger.info("topics: %d topics, %d of %d mentions labelled in %.1f s", len(result.topics),
+                summary["labelled"], mentions.num_rows, summary["seconds"])
+    return summary
+
+
+@task(name="fit-topics", cache_policy=NO_CACHE)
+def assign_topics(settings: Settings) -> dict[str, Any]:
+    """Refit topics over the window and write the labels back (see ``refresh_topics``)."""
+    return refresh_topics(settings, get_run_logger())
 
 
 @task(name="save-cursor", retries=3, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
@@ -130,8 +199,10 @@ def _run_source(settings: Settings, name: str, run_id: str, bar: Progress | None
         if bar is not None and task_id is not None:
             bar.update(task_id, total=(bar.tasks[task_id].total or 0) + len(records))
             advance = lambda n: bar.advance(task_id, n)  # noqa: E731 - tiny callback
-        scored = score_records(records, settings, advance) if records else []
-        inserted, quarantined = store_records(scored, page.rejects, root, name, run_id)
+        scored, vectors = score_records(records, settings, advance) if records else ([], {})
+        encoder = get_scorer(settings).encoder if vectors else None
+        inserted, quarantined = store_records(scored, page.rejects, root, name, run_id, embeddings=vectors,
+                                              encoder=encoder.name if encoder is not None else "unknown")
         save_cursor(root, name, page.cursor)
         summary.inserted += inserted
         summary.quarantined += quarantined
@@ -185,9 +256,34 @@ def listen(
             except Exception as exc:
                 logger.exception("source %s failed unexpectedly", name)
                 summaries.append(SourceSummary(source=name, error=f"{type(exc).__name__}: {exc}"))
+        topics = _topics_step(settings, summaries, bar)
     result = {"run_id": run_id, "storage": str(settings.storage.path), "sources": [asdict(s) for s in summaries],
-              "total_stored": MentionStore(settings.storage.path).count()}
-    failed = [s for s in summaries if s.error]
+              "total_stored": MentionStore(settings.storage.path).count(), "topics": topics}
+    failed = [f"{s.source}: {s.error}" for s in summaries if s.error]
+    if topics and topics.get("error"):
+        failed.append(f"topics: {topics['error']}")
     if failed and raise_on_error:
-        raise VoxpopError("; ".join(f"{s.source}: {s.error}" for s in failed))
+        raise VoxpopError("; ".join(failed))
     return result
+
+
+def _topics_step(settings: Settings, summaries: list[SourceSummary], bar: Progress | None) -> dict[str, Any] | None:
+    """Refit topics when this run stored something; a failure is reported, never loses the stored data."""
+    logger = get_run_logger()
+    if not settings.topics.enabled:
+        return None
+    if not any(s.inserted for s in summaries):
+        logger.info("topics: no new mentions, labels unchanged")
+        return None
+    task_id = bar.add_task("[cyan]topics[/] fitting", total=1) if bar else None
+    try:
+        topics = assign_topics(settings)
+    except VoxpopError as exc:
+        logger.error("topics failed: %s", exc)
+        topics = {"error": str(exc)}
+    except Exception as exc:
+        logger.exception("topics failed unexpectedly")
+        topics = {"error": f"{type(exc).__name__}: {exc}"}
+    if bar is not None and task_id is not None:
+        bar.update(task_id, completed=1)
+    return topics

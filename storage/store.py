@@ -3,24 +3,31 @@
 Layout under the storage root::
 
     mentions/mention_date=2026-10-24/part-0.parquet   scored mentions, one file per day (Hive style)
+    embeddings/mention_date=2026-10-24/part-0.parquet sentence vectors of those mentions (for topics)
     quarantine/date=2026-11-22/<run_id>.parquet       records that broke the contract, with the reason
     state/cursors.json                                source cursors, saved after data is durable
 
 Each day's file is rewritten whole: read it, merge the new rows (newest wins on ``mention_id``), write a
 temporary file, fsync, rename. So a re-run adds no duplicates, a crash leaves the previous file intact,
 and readers never see half a file. A file lock serialises writers on one machine.
+
+Embeddings live beside the mentions, not in them: a 384-float vector per row would multiply the size of
+the table analysts scan, and only the topic model reads them. They are written before their mentions,
+so a crash in between leaves an unused vector (rewritten on the re-run), never a mention without one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -32,6 +39,7 @@ from storage.schema import (
     PARTITION_KEY,
     QUARANTINE_SCHEMA,
     Rejected,
+    embedding_schema,
     to_table,
     validate_record,
 )
@@ -50,6 +58,16 @@ class WriteResult:
     partitions: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Embeddings:
+    """Sentence vectors of some mentions, all from one encoder: row i of ``vectors`` belongs to ``ids[i]``."""
+
+    ids: list[str]
+    vectors: np.ndarray
+    encoder: str | None
+    skipped: int = 0
+
+
 class MentionStore:
     """Scored mentions, quarantine and cursors under one root folder."""
 
@@ -57,6 +75,7 @@ class MentionStore:
         self.root = Path(root)
         self.mentions_dir = self.root / "mentions"
         self.quarantine_dir = self.root / "quarantine"
+        self.embeddings_dir = self.root / "embeddings"
         self.state_dir = self.root / "state"
         for d in (self.mentions_dir, self.quarantine_dir, self.state_dir):
             d.mkdir(parents=True, exist_ok=True)
@@ -75,6 +94,46 @@ class MentionStore:
     def files(self) -> list[Path]:
         """Every published data file, oldest partition first."""
         return sorted(self.mentions_dir.glob(f"{PARTITION_KEY}=*/*.parquet"))
+
+    def days(self) -> list[date]:
+        """The days that have mentions, oldest first (from folder names; no file is opened)."""
+        return [date.fromisoformat(p.parent.name.split("=", 1)[1]) for p in self.files()]
+
+    def read(self, days: Iterable[date], columns: Sequence[str] | None = None) -> pa.Table:
+        """The mentions posted on ``days`` (missing days are skipped), optionally only some columns."""
+        cols = list(columns) if columns is not None else None
+        tables = [self._read(path, cols) for day in sorted(set(days)) if (path := self.partition_path(day)).exists()]
+        if not tables:
+            schema = MENTION_SCHEMA if cols is None else pa.schema([MENTION_SCHEMA.field(c) for c in cols])
+            return schema.empty_table()
+        return pa.concat_tables(tables)
+
+    def embedding_path(self, day: date) -> Path:
+        """The file holding the embeddings of mentions posted on ``day``."""
+        return self.embeddings_dir / f"{PARTITION_KEY}={day.isoformat()}" / PART_NAME
+
+    def embeddings(self, days: Iterable[date]) -> Embeddings:
+        """The stored embeddings of the mentions posted on ``days``, as one float32 matrix.
+
+        Vectors from different encoders cannot be compared, so only the encoder with the most vectors
+        over those days is returned (``Embeddings.skipped`` counts the others).
+        """
+        tables = [self._read_embeddings(path) for day in sorted(set(days))
+                  if (path := self.embedding_path(day)).exists()]
+        counts: Counter[tuple[str, int]] = Counter()
+        for t in tables:
+            dim = t.schema.field("vector").type.list_size
+            for row in t["encoder"].value_counts().to_pylist():
+                counts[row["values"], dim] += row["counts"]
+        if not counts:
+            return Embeddings(ids=[], vectors=np.zeros((0, 0), dtype=np.float32), encoder=None)
+        (encoder, dim), _ = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        parts = [t.filter(pc.equal(t["encoder"], encoder)) for t in tables
+                 if t.schema.field("vector").type.list_size == dim]
+        table = pa.concat_tables(parts)
+        flat = table["vector"].combine_chunks().flatten().to_numpy(zero_copy_only=False)
+        return Embeddings(ids=table["mention_id"].to_pylist(), vectors=flat.reshape(-1, dim).astype(np.float32),
+                          encoder=encoder, skipped=sum(counts.values()) - table.num_rows)
 
     def known_ids(self, candidates: Iterable[tuple[str, datetime]]) -> set[str]:
         """Which of the (mention_id, created_at) pairs are already stored.
@@ -97,9 +156,18 @@ class MentionStore:
 
     # ---- writing -------------------------------------------------------------------------------
     def upsert(
-        self, records: Sequence[Mapping[str, Any]], *, source: str = "unknown", run_id: str = "unknown"
+        self,
+        records: Sequence[Mapping[str, Any]],
+        *,
+        source: str = "unknown",
+        run_id: str = "unknown",
+        embeddings: Mapping[str, np.ndarray] | None = None,
+        encoder: str = "unknown",
     ) -> WriteResult:
-        """Validate, then merge ``records`` into their day partitions; invalid ones go to quarantine."""
+        """Validate, then merge ``records`` into their day partitions; invalid ones go to quarantine.
+
+        ``embeddings`` (mention_id → vector, from ``encoder``) are stored for the valid records, first.
+        """
         result = WriteResult()
         valid: list[Mapping[str, Any]] = []
         rejects: list[Rejected] = []
@@ -116,6 +184,10 @@ class MentionStore:
         table = _dedupe_latest(to_table(valid))
         days = pc.cast(pc.cast(table["created_at"], pa.timestamp("us")), pa.date32())
         with self._lock:
+            if embeddings:
+                vectors = [(r["mention_id"], r["created_at"], embeddings[r["mention_id"]]) for r in valid
+                           if r["mention_id"] in embeddings]
+                self._upsert_embeddings(vectors, encoder)
             for day in pc.unique(days).to_pylist():
                 part = table.filter(pc.equal(days, pa.scalar(day, pa.date32())))
                 inserted, updated = self._merge_partition(day, part)
@@ -138,6 +210,62 @@ class MentionStore:
         merged = merged.sort_by([("created_at", "ascending"), ("mention_id", "ascending")])
         write_atomic(path, lambda tmp: pq.write_table(merged, tmp, compression="zstd"))
         return new.num_rows - updated, updated
+
+    def upsert_embeddings(self, vectors: Sequence[tuple[str, datetime, np.ndarray]], encoder: str) -> int:
+        """Store (mention_id, created_at, vector) triples by day; newest wins on mention_id. Returns rows."""
+        with self._lock:
+            return self._upsert_embeddings(vectors, encoder)
+
+    def _upsert_embeddings(self, vectors: Sequence[tuple[str, datetime, np.ndarray]], encoder: str) -> int:
+        latest = {mid: (created, vec) for mid, created, vec in vectors}  # later entries win
+        by_day: dict[date, list[str]] = {}
+        for mid, (created, _) in latest.items():
+            by_day.setdefault(created.astimezone(UTC).date(), []).append(mid)
+        for day, ids in sorted(by_day.items()):
+            matrix = np.stack([np.asarray(latest[mid][1], dtype=np.float16).ravel() for mid in ids])
+            dim = matrix.shape[1]
+            new = pa.Table.from_arrays(
+                [pa.array(ids, pa.string()), pa.array([encoder] * len(ids), pa.string()),
+                 pa.FixedSizeListArray.from_arrays(pa.array(matrix.ravel(), pa.float16()), dim)],
+                schema=embedding_schema(dim),
+            )
+            path = self.embedding_path(day)
+            if path.exists():
+                old = self._read_embeddings(path)
+                # Another vector size means another encoder: its vectors cannot share the file or a fit.
+                if old.schema.field("vector").type.list_size == dim:
+                    keep = pc.invert(pc.is_in(old["mention_id"], value_set=new["mention_id"]))
+                    new = pa.concat_tables([old.filter(keep), new])
+            new = new.sort_by([("mention_id", "ascending")])
+            write_atomic(path, lambda tmp, t=new: pq.write_table(t, tmp, compression="zstd"))
+        return len(latest)
+
+    def set_topics(self, labels: Mapping[str, str | None], days: Collection[date]) -> int:
+        """Rewrite the ``topic`` column of the mentions posted on ``days``; returns how many got a label.
+
+        Mentions of those days missing from ``labels`` get null (they were not part of the fit that made
+        the current labels); every other column and every other day is left untouched.
+        """
+        labelled = 0
+        with self._lock:
+            for day in sorted(days):
+                path = self.partition_path(day)
+                if not path.exists():
+                    continue
+                table = self._read(path)
+                topics = pa.array([labels.get(mid) for mid in table["mention_id"].to_pylist()], pa.string())
+                labelled += len(topics) - topics.null_count
+                idx = table.schema.get_field_index("topic")
+                table = table.set_column(idx, table.schema.field(idx), topics)
+                write_atomic(path, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
+        return labelled
+
+    @staticmethod
+    def _read_embeddings(path: Path) -> pa.Table:
+        try:
+            return pq.read_table(path)
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise StorageError(f"cannot read {path}: {exc}. Delete it; its mentions then get no topic.") from exc
 
     @staticmethod
     def _read(path: Path, columns: list[str] | None = None) -> pa.Table:

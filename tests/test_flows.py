@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
@@ -95,3 +97,55 @@ def test_listen_then_report(project: Path) -> None:
 def test_unknown_source_is_explained(project: Path) -> None:
     with pytest.raises(VoxpopError, match="unknown source"):
         listen(config=str(project), sources=["nope"])
+
+
+class SubjectEncoder:
+    """Stand-in encoder: one direction per subject word, plus a little text-seeded noise."""
+
+    name = "subject-test"
+    dim = 16
+    SUBJECTS = ("courier", "price", "app")
+
+    def encode(self, texts: Any) -> np.ndarray:
+        out = []
+        for text in texts:
+            rng = np.random.default_rng(zlib.crc32(text.encode()))
+            v = rng.normal(scale=0.2, size=self.dim)
+            for k, word in enumerate(self.SUBJECTS):
+                if word in text:
+                    v[k] += 3
+            out.append(v / np.linalg.norm(v))
+        return np.asarray(out, dtype=np.float32)
+
+
+def test_listen_stores_embeddings_and_fills_topics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scorer = Scorer(sentiment=KeywordSentiment(), encoder=SubjectEncoder())
+    monkeypatch.setattr(listen_mod, "get_scorer", lambda settings: scorer)
+    words = {"courier": ["courier", "late", "parcel", "delivery"], "price": ["price", "expensive", "fee", "discount"],
+             "app": ["app", "crashes", "login", "checkout"]}
+    rows = []
+    for i in range(90):
+        subject = SubjectEncoder.SUBJECTS[i % 3]
+        picked = [words[subject][(i + j) % 4] for j in range(3)]
+        rows.append({"id": str(i), "platform": "x", "created_at": f"2026-10-{1 + i % 20:02d}T10:00:00Z",
+                     "text": f"Narmart the {subject} {' '.join(picked)} number {i}"})
+    (tmp_path / "export.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    cfg = tmp_path / "voxpop.yaml"
+    cfg.write_text("brands: [{name: Narmart, keywords: [Narmart]}]\n"
+                   "sources:\n  - {name: export, type: file, options: {path: export.jsonl}}\n"
+                   "storage: {path: data}\n", encoding="utf-8")
+    first = listen(config=str(cfg))
+    topics = first["topics"]
+    assert len(topics["topics"]) == 3
+    assert topics["embedded"] == 90
+    assert topics["labelled"] > 80
+    root = tmp_path / "data"
+    with connect(root) as con:
+        labels = dict(con.execute("SELECT topic, count(*) FROM mentions GROUP BY 1").fetchall())
+        joined = con.execute("SELECT count(*) FROM read_parquet($1) e JOIN mentions USING (mention_id)",
+                             [f"{root}/embeddings/*/*.parquet"]).fetchone()[0]
+    assert joined == 90
+    assert {t["label"] for t in topics["topics"]} <= set(labels)
+    assert all("narmart" not in str(label).lower() for label in labels)
+    # Nothing new: no refit, labels unchanged.
+    assert listen(config=str(cfg))["topics"] is None

@@ -135,3 +135,17 @@ def test_cli_rejects_unknown_languages_and_shows_data_not_markup(tmp_path: Path)
     result = CliRunner().invoke(app, ["query", "-c", str(cfg), "SELECT * FROM nope_[/x]"])
     assert result.exit_code == 2
     assert "query failed" in result.output
+
+
+@pytest.mark.model
+def test_default_scorer_keeps_the_sentiment_embedding() -> None:
+    import numpy as np
+
+    scorer = Scorer()
+    texts = ["Çatdırılma 5 gündür gecikir, pulumu qaytarın!", "Thank you Narmart, great prices 😍"]
+    scores = scorer.score(texts)
+    assert scorer.encoder is scorer.sentiment.encoder  # one encoding serves sentiment and topics
+    direct = scorer.sentiment.predict_proba(texts)
+    got = [[s.sentiment_probs[label] for label in nlp.LABELS] for s in scores]
+    np.testing.assert_allclose(got, direct, atol=2e-4)
+    np.testing.assert_allclose(np.stack([s.embedding for s in scores]), scorer.encoder.encode(texts), atol=1e-5)

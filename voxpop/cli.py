@@ -120,7 +120,13 @@ def _listen(config: Path, sources: list[str] | None) -> dict[str, Any]:
             console.print(f"[yellow]skipped[/] {s['source']}: {escape(s['skipped'])}")
         if s["error"]:
             console.print(f"[bold red]failed[/] {s['source']}: {escape(s['error'])}")
-    if any(s["error"] for s in summary["sources"]):
+    topics = summary.get("topics")
+    if topics and topics.get("error"):
+        console.print(f"[bold red]failed[/] topics: {escape(topics['error'])}")
+    elif topics:
+        console.print(f"topics: {len(topics['topics'])} topics, {topics['labelled']} of {topics['mentions']} "
+                      f"mentions labelled ({topics['start']} to {topics['end']}, {topics['seconds']} s)")
+    if any(s["error"] for s in summary["sources"]) or (topics and topics.get("error")):
         raise typer.Exit(code=1)
     return summary
 
@@ -161,6 +167,31 @@ def report(
         raise _fail(ValueError(f"dates must look like 2026-10-24: {exc}")) from None
     files = _report(config, lang.value if lang else None, days, start_d, end_d)
     out.print(f"Trend report: {files['trend']}\nPain points:  {files['painpoints']}\nSummary:      {files['markdown']}")
+
+
+@app.command()
+def topics(
+    config: ConfigOpt = Path("voxpop.yaml"),
+    top: Annotated[int, typer.Option(min=0, help="Topics listed.")] = 15,
+) -> None:
+    """Refit topics on the newest stored mentions and write their labels to the `topic` column."""
+    import logging  # noqa: PLC0415
+
+    from flows.listen import refresh_topics  # noqa: PLC0415 - Prefect is slow to import; no server is started
+    from voxpop.config import load_settings  # noqa: PLC0415
+
+    try:
+        settings = load_settings(config)
+        with console.status("fitting topics"):
+            summary = refresh_topics(settings, logging.getLogger("voxpop.topics"))
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+    table = Table("topic", "mentions", show_edge=False)
+    for t in summary["topics"][:top]:
+        table.add_row(Text(t["label"]), str(t["size"]))  # labels are words of mention text: never markup
+    out.print(table)
+    out.print(f"{len(summary['topics'])} topics; {summary['labelled']} of {summary['mentions']} mentions from "
+              f"{summary['start']} to {summary['end']} labelled in {summary['seconds']} s")
 
 
 @app.command()

@@ -144,6 +144,25 @@ class Report(_Model):
     )
 
 
+class Topics(_Model):
+    """Topic model: BERTopic on the stored sentence embeddings, fitted at the end of each listen run."""
+
+    enabled: bool = Field(
+        default=True,
+        description="Fit topics after each listen run that stored new mentions and write the `topic` column.",
+    )
+    window_days: int | None = Field(
+        default=None, ge=7, le=366,
+        description="Days of mentions topics are fitted on, counted back from the newest mention. Default: "
+        "twice report.window_days and at least 28, so a report's period and the one before it share one set "
+        "of topics. Older mentions keep the labels they had.",
+    )
+    min_topic_size: int = Field(
+        default=10, ge=2, le=100_000,
+        description="Fewest mentions a topic may have; on large windows it grows to 1% of the window.",
+    )
+
+
 class Settings(BaseSettings):
     """The whole project configuration (one ``voxpop.yaml``)."""
 
@@ -164,6 +183,7 @@ class Settings(BaseSettings):
     model: Model = Field(default_factory=Model, description="Model choice.")
     privacy: Privacy = Field(default_factory=Privacy, description="Privacy options.")
     report: Report = Field(default_factory=Report, description="Report options.")
+    topics: Topics = Field(default_factory=Topics, description="Topic model options.")
 
     @field_validator("languages")
     @classmethod
@@ -196,6 +216,10 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Explicit arguments beat the environment, which beats the YAML file."""
         return init_settings, env_settings, _YamlSource(settings_cls)
+
+    def topic_window_days(self) -> int:
+        """``topics.window_days``, or its default derived from the report window."""
+        return self.topics.window_days or max(28, 2 * self.report.window_days)
 
     def all_brands(self) -> list[tuple[Brand, bool]]:
         """Brands then competitors, each with its ``is_competitor`` flag."""
