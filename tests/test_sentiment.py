@@ -122,3 +122,34 @@ def test_encoder_encodes_duplicates_and_retweets_once() -> None:
     assert (out[0] == out[2]).all()
     assert encoding_key("RT @a.b: hi") == "hi"
     assert encoding_key("not RT @a: hi") == "not RT @a: hi"
+
+
+def _ngram_head() -> Head:
+    from nlp.sentiment import CharNgrams, ngram_text
+
+    ngrams = CharNgrams(np.zeros(0, np.int32), np.zeros((0, 3), np.float32), np.zeros(3, np.float32), 2.0)
+    columns = ngrams.vectorizer().transform([ngram_text("ушацав"), ngram_text("super")])
+    index = np.unique(columns.indices).astype(np.int32)
+    weights = np.zeros((len(index), 3), np.float32)
+    weights[np.isin(index, columns[0].indices), 0] = 1.0  # n-grams of "ушацав" → negative
+    ngrams.index, ngrams.weights = index, weights
+    return Head([np.zeros((4, 3), np.float32)], [np.zeros(3, np.float32)], 1.0, {}, ngrams)
+
+
+def test_char_ngrams_add_lexical_logits_and_survive_save_load(tmp_path: Path) -> None:
+    head = _ngram_head()
+    x = np.zeros((3, 4), np.float32)
+    texts = ["Ушацав!", "super", "🙂"]
+    probs = head.predict_proba(x, texts)
+    assert probs[0].argmax() == 0
+    np.testing.assert_allclose(probs[2], [1 / 3] * 3, atol=1e-6)  # no known n-gram: the dense part decides
+    with pytest.raises(ModelError, match="texts"):
+        head.predict_proba(x)
+    head.save(tmp_path / "h.npz")
+    loaded = Head.load(tmp_path / "h.npz")
+    assert loaded.ngrams is not None
+    assert loaded.ngrams.weight == 2.0
+    assert loaded.digest == head.digest
+    np.testing.assert_allclose(loaded.predict_proba(x, texts), probs, atol=1e-6)
+    plain = Head(head.weights, head.biases, 1.0, {})
+    assert plain.digest != head.digest
