@@ -31,6 +31,9 @@ from storage.schema import MENTION_SCHEMA, PARTITION_KEY, SCHEMA_VERSION  # noqa
 
 BRANDS = [("Narmart", False, 0.5), ("Tezbazar", True, 0.3), ("Lumo", True, 0.2)]
 ASPECTS = ["delivery", "price", "support", "quality", "website_app", "payment", "returns", "stock"]
+# 40 topic labels; topic k's share grows or shrinks with the day so the emerging-topics ranking has work to do.
+TOPICS = np.array([f"topic{k} · word{k} · term{k}" for k in range(40)], dtype=object)
+TOPIC_TREND = np.linspace(-1, 1, len(TOPICS))
 WORDS = [
     "kargo", "gecikdi", "çatdırılma", "доставка", "առաքում", "price", "qiymət", "bahalı", "дорого",
     "support", "dəstək", "app", "crash", "ödəniş", "refund", "super", "əla", "harika", "отлично", "լավ",
@@ -38,6 +41,13 @@ WORDS = [
 ]
 LANGS = ["az", "tr", "hy", "ru", "en"]
 PLATFORMS = ["x", "reddit", "instagram", "facebook", "review"]
+
+
+def topics(rng: np.random.Generator, progress: float, n: int) -> list[str | None]:
+    """A quarter of mentions without a topic (outliers), the rest drawn with drifting shares."""
+    weights = np.exp(TOPIC_TREND * 2 * progress)
+    labels = rng.choice(TOPICS, size=n, p=weights / weights.sum())
+    return [None if miss else label for label, miss in zip(labels, rng.random(n) < 0.25, strict=True)]
 
 
 def generate(root: Path, rows: int, days: int, seed: int = 0) -> None:
@@ -80,7 +90,7 @@ def generate(root: Path, rows: int, days: int, seed: int = 0) -> None:
             "sentiment_probs": [{"positive": float(p[2]), "neutral": float(p[1]), "negative": float(p[0])}
                                 for p in probs],
             "aspects": aspects, "is_pain_point": [s == 0 and bool(a) for s, a in zip(sentiment, aspects, strict=True)],
-            "topic": [None] * n, "model_version": ["bench"] * n, "run_id": ["bench"] * n,
+            "topic": topics(rng, d / max(days - 1, 1), n), "model_version": ["bench"] * n, "run_id": ["bench"] * n,
             "schema_version": np.full(n, SCHEMA_VERSION, np.int16),
         }
         cols["platform"] = rng.choice(PLATFORMS, size=n).tolist()

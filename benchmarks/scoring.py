@@ -41,7 +41,7 @@ def load_texts(n: int) -> list[str]:
 
 
 def run_voxpop(texts: list[str]) -> dict[str, float]:
-    """Full default scorer: language id, e5 embeddings + head, aspects."""
+    """Full default scorer: language id, e5 layers + n-gram head, aspects, sentence embeddings for topics."""
     from nlp import Scorer
 
     scorer = Scorer()
@@ -91,10 +91,9 @@ def run_xlmr(texts: list[str], target_tokens: float) -> dict[str, float]:
 def child(which: str, n: int, threads: int, target_tokens: float) -> None:
     """Run one side and print its measurements as JSON (called in a subprocess)."""
     texts = load_texts(n)
-    if which == "xlmr":
-        import torch  # only the baseline needs torch; importing it for voxpop would inflate its memory
+    import torch  # both sides run PyTorch (voxpop's e5 too): same thread count
 
-        torch.set_num_threads(threads)
+    torch.set_num_threads(threads)
     result = run_voxpop(texts) if which == "voxpop" else run_xlmr(texts, target_tokens)
     result["texts"] = len(texts)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -21,7 +21,7 @@ from voxpop.errors import ModelError
 
 PREFIX = "query: "
 _SPACES = re.compile(" {2,}")
-TOKENS_PER_BATCH = 4096  # padded tokens per forward pass: bounded memory, good BLAS shapes
+TOKENS_PER_BATCH = 2048  # padded tokens per forward pass: bounded memory (more buys no speed on 2 cores)
 
 
 def _torch() -> Any:
@@ -90,15 +90,20 @@ def _module(config: E5Config, torch: Any) -> Any:
             self.eln = nn.LayerNorm(hidden, eps=config.eps)
             self.layers = nn.ModuleList(Layer() for _ in range(config.layers))
 
-        def forward(self, embeds: Any, mask: Any) -> list[Any]:
-            """Hidden states of every layer (0 = embeddings), each (batch, tokens, hidden)."""
+        def forward(self, embeds: Any, mask: Any, keep: Sequence[int] = (-1,)) -> list[Any]:
+            """Hidden states of the layers in ``keep`` (0 = embeddings, -1 = last), each (batch, tokens, hidden).
+
+            Only those are kept alive, so memory does not grow with the number of layers.
+            """
+            wanted = {n % (len(self.layers) + 1) for n in keep}
             x = self.eln(embeds + self.pos[: embeds.shape[1]] + self.types[0])
             bias = ((1.0 - mask) * torch.finfo(x.dtype).min)[:, None, None, :]
-            states = [x]
-            for layer in self.layers:
+            states = {0: x} if 0 in wanted else {}
+            for n, layer in enumerate(self.layers, start=1):
                 x = layer(x, bias)
-                states.append(x)
-            return states
+                if n in wanted:
+                    states[n] = x
+            return [states[n % (len(self.layers) + 1)] for n in keep]
 
     return Encoder()
 
@@ -111,8 +116,9 @@ class TorchE5:
         weights = weights or read_e5()
         if threads:
             torch.set_num_threads(threads)
-        model = _module(weights.config, torch)
-        model.load_state_dict(_state_dict(weights, torch))
+        with torch.device("meta"):  # no memory for parameters that the bundled weights replace anyway
+            model = _module(weights.config, torch)
+        model.load_state_dict(_state_dict(weights, torch), assign=True)
         model.eval()
         if int8:
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
@@ -148,10 +154,10 @@ class TorchE5:
                     ids[r, : len(seq)] = seq
                     mask[r, : len(seq)] = 1
                 attn = torch.from_numpy(mask)
-                states = self.model(torch.from_numpy(self.word.lookup(ids)), attn)
+                states = self.model(torch.from_numpy(self.word.lookup(ids)), attn, layers)
                 m = attn.unsqueeze(-1)
-                for k, layer in enumerate(layers):
-                    means = ((states[layer] * m).sum(1) / m.sum(1)).numpy()
+                for k, state in enumerate(states):
+                    means = ((state * m).sum(1) / m.sum(1)).numpy()
                     for r, (text_index, seq) in enumerate(rows):
                         out[text_index, k] += max(len(seq) - 2, 1) * means[r]
                 for text_index, seq in rows:

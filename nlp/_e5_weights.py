@@ -129,7 +129,7 @@ def read_e5(path: Path | None = None) -> E5Weights:
     for name, dtype, count, offset, nbytes in raw_entries:
         raw = np.frombuffer(buffer, dtype=np.uint8, count=nbytes, offset=offset)
         if name == "emb.word":
-            word = WordTable(raw, vocab, count // vocab)
+            word = WordTable(raw.copy(), vocab, count // vocab)  # a copy: the file buffer is released
         elif dtype == _DTYPE_Q4:
             rows = _rows(name, config)
             tensors[name] = dequantize_q4(raw, rows, count // rows)

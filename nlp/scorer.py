@@ -63,7 +63,7 @@ class Scorer:
         sentiment: str | SentimentModel = "default",
         languages: Sequence[str] = ("az", "tr", "hy", "ru", "en"),
         extra_aspects: Mapping[str, Mapping[str, Any]] | None = None,
-        batch_size: int = 64,
+        batch_size: int = 256,
         encoder: Encoder | Literal["auto"] | None = "auto",
     ) -> None:
         """Load the models.
