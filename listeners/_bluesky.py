@@ -396,7 +396,9 @@ def post_to_mention(post: Any) -> Mention:
         native_id=f"{did}/{rkey}",
         text=text,
         created_at=created,
-        url=f"https://bsky.app/profile/{handle or did}/post/{rkey}",
+        # The DID, not the handle: it is in native_id anyway, the link survives handle changes and no
+        # readable handle reaches storage when authors are pseudonymised.
+        url=f"https://bsky.app/profile/{did}/post/{rkey}",
         author=handle,
         likes=_count(post, "likeCount"),
         reposts=_count(post, "repostCount") + _count(post, "quoteCount"),

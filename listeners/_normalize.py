@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from listeners._base import Mention
 from voxpop.config import Brand, Settings
@@ -105,6 +106,27 @@ class Pseudonymizer:
         return hmac.new(self._key, ident, hashlib.sha256).hexdigest()[:16]
 
 
+_X_HOSTS = {"x.com", "twitter.com", "www.x.com", "www.twitter.com", "mobile.x.com", "mobile.twitter.com"}
+
+
+def private_url(url: str | None, author: str | None) -> str | None:
+    """``url`` without the author's handle in its path, or None when no handle-free link is known.
+
+    A link like ``x.com/<handle>/status/<id>`` would undo pseudonymisation; X also serves the same post
+    at ``x.com/i/web/status/<id>``. For other sites a link that names its author is not stored.
+    """
+    if not url or not author:
+        return url
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    handle = author.strip().lstrip("@").casefold()
+    if handle not in {unquote(seg).lstrip("@").casefold() for seg in segments}:
+        return url
+    if parts.hostname in _X_HOSTS and "status" in segments[:-1]:
+        return f"https://x.com/i/web/status/{segments[segments.index('status') + 1]}"
+    return None
+
+
 class Normalizer:
     """Mentions → storage records (without the NLP columns, which the scorer adds)."""
 
@@ -136,7 +158,7 @@ class Normalizer:
                     "mention_id": m.mention_id,
                     "platform": m.platform,
                     "native_id": m.native_id,
-                    "url": m.url,
+                    "url": m.url if self.keep_handles else private_url(m.url, m.author),
                     "created_at": m.created_at,
                     "collected_at": collected_at,
                     "source": self.source,

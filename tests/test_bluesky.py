@@ -107,7 +107,7 @@ def test_a_reply_post_view_is_normalised() -> None:
     did, rkey = view["uri"].removeprefix("at://").split("/app.bsky.feed.post/")
     assert m.platform == "bluesky"
     assert m.native_id == f"{did}/{rkey}"
-    assert m.url == f"https://bsky.app/profile/anush.bsky.social/post/{rkey}"
+    assert m.url == f"https://bsky.app/profile/{did}/post/{rkey}"  # the DID, never the handle
     assert m.text == "Нармарт 🚚 ужас"
     assert m.created_at == datetime.fromisoformat(view["record"]["createdAt"])
     assert m.created_at.tzinfo is not None

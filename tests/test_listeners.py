@@ -168,8 +168,30 @@ def test_handles_kept_when_privacy_off(settings_factory: Any) -> None:
     from listeners import Mention
 
     settings = settings_factory(privacy={"pseudonymize_authors": False})
-    rows = Normalizer(settings, source="s", run_id="r")([Mention("x", "1", "Narmart", datetime.now(UTC), author="@a")])
+    url = "https://x.com/a/status/1"
+    rows = Normalizer(settings, source="s", run_id="r")(
+        [Mention("x", "1", "Narmart", datetime.now(UTC), author="@a", url=url)])
     assert rows[0]["author_handle"] == "@a"
+    assert rows[0]["url"] == url
+
+
+@pytest.mark.parametrize(
+    ("url", "author", "stored"),
+    [
+        ("https://x.com/Ali_1/status/123", "@ali_1", "https://x.com/i/web/status/123"),
+        ("https://twitter.com/ali_1/status/123?s=20", "ali_1", "https://x.com/i/web/status/123"),
+        ("https://x.com/i/web/status/123", "ali_1", "https://x.com/i/web/status/123"),
+        ("https://www.reddit.com/r/azerbaijan/comments/abc/narmart/", "ali_1",
+         "https://www.reddit.com/r/azerbaijan/comments/abc/narmart/"),
+        ("https://forum.example/u/ali_1/post/9", "ali_1", None),  # no handle-free form known: not stored
+        ("https://forum.example/post/9", None, "https://forum.example/post/9"),
+        (None, "ali_1", None),
+    ],
+)
+def test_urls_do_not_carry_pseudonymised_handles(url: str | None, author: str | None, stored: str | None) -> None:
+    from listeners._normalize import private_url
+
+    assert private_url(url, author) == stored
 
 
 def test_growing_txt_export_keeps_ids_and_dates(tmp_path: Path) -> None:
