@@ -36,7 +36,8 @@ browser:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# Retrain the shipped sentiment head (needs ../shared/data/umsab; about 6 minutes on 2 cores).
+# Retrain the shipped sentiment head (needs ../shared/data/umsab; about 10 minutes on 2 cores,
+# about 3 once the embeddings are cached in ~/.cache/voxpop).
 train-head: $(STAMP)
 	$(BIN)/python -m nlp.training --umsab ../shared/data/umsab --out nlp/weights
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from nlp.aspects import AspectTagger, Taxonomy
+from nlp.aspects import AspectHead, AspectTagger, Taxonomy
 from nlp.encoders import Encoder, default_encoder
 from nlp.langid import UNDETERMINED, LanguageIdentifier
 from nlp.sentiment import LABELS, SentimentModel, TransformersSentiment, load_sentiment
@@ -79,9 +79,12 @@ class Scorer:
         self._joint = getattr(self.sentiment, "predict_with_embeddings", None) if own else None
         self.langid = LanguageIdentifier(languages)
         self.taxonomy = Taxonomy.load(extra=extra_aspects)
-        self.tagger = AspectTagger(self.taxonomy)
+        # The learned aspect head reads the same sentence vectors that are stored for topics.
+        self.tagger = AspectTagger(self.taxonomy, head=AspectHead.load() if self.encoder is not None else None)
         self.batch_size = batch_size
-        self.model_version = f"{self.sentiment.version}+aspects-{len(self.taxonomy.names)}"
+        head = self.tagger.head
+        self.model_version = (f"{self.sentiment.version}+aspects-{len(self.taxonomy.names)}"
+                              + (f"+aspect-head-{head.digest}" if head is not None else ""))
 
     def score(self, texts: Sequence[Any], on_progress: Progress | None = None) -> list[Score]:
         """Score every text, in order; ``on_progress(n)`` is called after each batch of n texts."""
@@ -113,7 +116,7 @@ class Scorer:
         else:
             probs = self.sentiment.predict_proba(valid)
             vectors = self.encoder.encode(valid) if self.encoder is not None else None
-        aspects = self.tagger.tag_many(valid, [lang for lang, _ in langs])
+        aspects = self.tagger.tag_many(valid, [lang for lang, _ in langs], vectors)
         for j, i in enumerate(ok):
             p = np.asarray(probs[j], dtype=np.float64)
             k = int(p.argmax())

@@ -301,3 +301,63 @@ def test_held_out_micro_f1(tagger: AspectTagger, lang: str) -> None:
     f1, rows = _micro_f1(tagger, lang)
     assert rows == 80
     assert f1 >= MIN_F1, f"{lang}: micro-F1 {f1:.3f} < {MIN_F1}"
+
+
+# --------------------------------------------------------------------------- learned head
+
+
+def _toy_head() -> Any:
+    import numpy as np
+
+    from nlp.aspects import AspectHead
+
+    # dimension 0 → delivery, dimension 1 → support, "teleport" is not in the taxonomy
+    weights = np.array([[10.0, 0, 0], [0, 10.0, 0], [0, 0, 10.0]], dtype=np.float32)
+    return AspectHead(("delivery", "support", "teleport"), weights, np.full(3, -5.0, np.float32), 0.7)
+
+
+def test_head_adds_confident_aspects_in_taxonomy_order(tmp_path: Path) -> None:
+    import numpy as np
+
+    head = _toy_head()
+    tagger = AspectTagger(head=head)
+    texts = ["waited at the door all week", "prices went up", "nothing here"]
+    vectors = np.array([[1.0, 1.0, 1.0], [0, 0, 0], [0.4, 0, 0]], dtype=np.float32)
+    assert tagger.tag_many(texts) == [[], ["price"], []]  # no vectors: terms alone
+    assert tagger.tag_many(texts, vectors=vectors) == [["delivery", "support"], ["price"], []]
+    head.save(tmp_path / "h.npz")
+    from nlp.aspects import AspectHead
+
+    loaded = AspectHead.load(tmp_path / "h.npz")
+    assert loaded is not None
+    assert loaded.digest == head.digest
+    assert loaded.predict(vectors) == head.predict(vectors)
+    assert AspectHead.load(tmp_path / "missing.npz") is None
+
+
+def test_aspect_head_training_picks_c_and_threshold_by_cross_validation(tmp_path: Path) -> None:
+    import numpy as np
+
+    from nlp.training import ASPECT_C, ASPECT_THRESHOLDS, train_aspect_head
+
+    class Words:
+        """Fake encoder: one dimension per cue word, so the head can learn paraphrases."""
+
+        name, dim = "words", 3
+        cues = ("door", "nobody", "lovely")
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.array([[float(c in t.lower()) for c in self.cues] for t in texts], dtype=np.float32)
+
+    rows = [{"text": f"stared at the door for {i} days", "aspects": ["delivery"]} for i in range(20)]
+    rows += [{"text": f"nobody answered me, try {i}", "aspects": ["support"]} for i in range(20)]
+    rows += [{"text": f"lovely weather {i}", "aspects": []} for i in range(20)]
+    (tmp_path / "en.train.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    (tmp_path / "en.test.jsonl").write_text(json.dumps({"text": "the door again", "aspects": ["delivery"]}),
+                                           encoding="utf-8")
+    head = train_aspect_head(Words(), data_dir=tmp_path, log=lambda _: None)
+    assert head.meta["C"] in ASPECT_C
+    assert head.threshold in ASPECT_THRESHOLDS
+    assert head.meta["test_micro_f1"]["en"] == {"terms": 0.0, "terms+head": 1.0}
+    assert AspectTagger(head=head).tag_many(["nobody replies"], vectors=Words().encode(["nobody replies"])) == [
+        ["support"]]
