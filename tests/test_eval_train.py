@@ -88,17 +88,20 @@ def test_eval_command_json(tmp_path: Path) -> None:
 
 
 @pytest.mark.model
-def test_train_command_writes_head_and_card_usable_by_eval_and_score(tmp_path: Path) -> None:
+@pytest.mark.parametrize("extra", [[], ["--adapter"]])
+def test_train_command_writes_head_and_card_usable_by_eval_and_score(tmp_path: Path, extra: list[str]) -> None:
     data = tmp_path / "mine"
     data.mkdir()
     write_tsv(data / "en.tsv")
     head_dir = tmp_path / "head"
-    result = CliRunner().invoke(app, ["train", "--data", str(data), "--out", str(head_dir), "--no-with-project-data"])
+    result = CliRunner().invoke(app, ["train", "--data", str(data), "--out", str(head_dir), "--no-with-project-data",
+                                      *extra])
     assert result.exit_code == 0, result.output
     head = head_dir / "sentiment_head.npz"
     card = (head_dir / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "user data from" in card
     assert "| en |" in card
+    assert ("LoRA adapter" in card) == bool(extra)
     result = CliRunner().invoke(app, ["eval", "--data", str(data), "--model", str(head)])
     assert result.exit_code == 0, result.output
     src = tmp_path / "in.txt"

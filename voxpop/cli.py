@@ -311,11 +311,14 @@ def train(
         "voxpop-head"),
     val: Annotated[Path | None, typer.Option(help="Validation data; default: 20% held out from --data.")] = None,
     with_project_data: Annotated[bool, typer.Option(help="Add voxpop's own az/tr/hy/ru examples.")] = True,
+    adapter: Annotated[bool, typer.Option(
+        help="Also fine-tune a LoRA adapter on the encoder's top layers: more accurate, slower to train "
+             "(about 3 minutes per 1,000 examples on 2 cores).")] = False,
 ) -> None:
     """Retrain the sentiment head on your own labelled mentions (writes a head and its model card)."""
     from nlp import default_encoder  # noqa: PLC0415
     from nlp.evaluation import load_labelled, split_holdout  # noqa: PLC0415
-    from nlp.training import CACHE_DIR, LABELLED_DIR, fit, load_tsv, save  # noqa: PLC0415
+    from nlp.training import CACHE_DIR, LABELLED_DIR, AdapterOptions, fit, load_tsv, save  # noqa: PLC0415
 
     try:
         train_set = load_labelled(data, "train") if any(data.glob("*.train.tsv")) else load_labelled(data)
@@ -330,7 +333,7 @@ def train(
         notes += "\n  - voxpop's own az/tr/hy/ru examples (`nlp/data/labelled/*.train.tsv`)"
     try:
         head = fit(train_set, val_set, None, encoder=default_encoder(), cache=CACHE_DIR, data_notes=notes,
-                   log=lambda m: console.print(m, highlight=False))
+                   adapter=AdapterOptions() if adapter else None, log=lambda m: console.print(m, highlight=False))
     except ValueError as exc:
         raise _fail(exc) from None
     path = save(head, out_dir)
