@@ -168,7 +168,7 @@ class _Trainable:
 
 def train_adapter(
     e5: TorchE5, train: Dataset, val: Dataset, repeats: Sequence[int] | None = None, *,
-    layers_trained: int = 4, rank: int = 8, epochs: float = 3.0, lr: float = 5e-4, batch_size: int = 32,
+    layers_trained: int = 6, rank: int = 8, epochs: float = 2.5, lr: float = 5e-4, batch_size: int = 32,
     evaluations: int = 6, seed: int = 0, score: Callable[[Dataset, np.ndarray], float],
     log: Callable[[str], None] = print,
 ) -> tuple[Adapter, float]:

@@ -254,13 +254,14 @@ def train_ngrams(
 class AdapterOptions:
     """How to fine-tune the LoRA adapter (nlp.adapter) beside the head."""
 
-    layers: int = 4
+    layers: int = 6
     rank: int = 8
-    epochs: float = 3.0
+    epochs: float = 2.5
     lr: float = 5e-4
 
 
-ADAPTER_MIXES = (0.5, 1.0, 1.5, 2.0, 3.0)
+ADAPTER_MIXES = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+MIX_NGRAM_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 
 
 def attach_adapter(
@@ -280,7 +281,7 @@ def attach_adapter(
                                score=lambda d, lg: macro_f1_by_lang(d, lg.argmax(1))["avg"], log=log)
     full_x = np.concatenate([val_x, adapter_features(encoder, val.texts, adapter)], axis=1)
     head.adapter = adapter
-    ngram_weights = (0.0, *NGRAM_WEIGHTS) if head.ngrams is not None else (0.0,)
+    ngram_weights = MIX_NGRAM_WEIGHTS if head.ngrams is not None else (0.0,)
     best: tuple[float, float, float] | None = None
     for mix, weight in itertools.product(ADAPTER_MIXES, ngram_weights):
         adapter.mix = mix
@@ -293,8 +294,20 @@ def attach_adapter(
     adapter.mix = best[1]
     if head.ngrams is not None:
         head.ngrams.weight = best[2]
+        if best[2] == 0.0:
+            head.ngrams = None  # no use computing what is weighted zero
     log(f"  adapter x{best[1]} + char n-grams x{best[2]}: validation avg macro-F1 {best[0]:.1f}")
     return full_x
+
+
+def _describe(name: str, head: Head, options: AdapterOptions) -> str:
+    """The head's name once the adapter's mix has re-chosen the n-gram weight."""
+    name = name.split(" + char n-grams", maxsplit=1)[0]
+    if head.ngrams is not None:
+        name += f" + char n-grams x{head.ngrams.weight}"
+    if head.adapter is not None:
+        name += f" + LoRA adapter (rank {options.rank}, top {options.layers} layers) x{head.adapter.mix}"
+    return name
 
 
 def adapter_features(encoder: Encoder, texts: Sequence[str], adapter: Adapter) -> np.ndarray:
@@ -330,7 +343,7 @@ def fit(
         val_x = attach_adapter(head, encoder, train, val, val_x, repeats=[round(w) for w in weight],
                                options=adapter, log=log)
         head.temperature = fit_temperature(head.logits(val_x, val.texts), val.y())
-        name += f" + LoRA adapter (rank {adapter.rank}, top {adapter.layers} layers) x{head.adapter.mix}"  # type: ignore[union-attr]
+        name = _describe(name, head, adapter)
     val_scores = macro_f1_by_lang(val, head.logits(val_x, val.texts).argmax(1))
     test_scores: dict[str, float] = {}
     if test is not None and test.texts:

@@ -313,7 +313,7 @@ def train(
     with_project_data: Annotated[bool, typer.Option(help="Add voxpop's own az/tr/hy/ru examples.")] = True,
     adapter: Annotated[bool, typer.Option(
         help="Also fine-tune a LoRA adapter on the encoder's top layers: more accurate, slower to train "
-             "(about 3 minutes per 1,000 examples on 2 cores).")] = False,
+             "(about a minute per 1,000 examples on 2 cores).")] = False,
 ) -> None:
     """Retrain the sentiment head on your own labelled mentions (writes a head and its model card)."""
     from nlp import default_encoder  # noqa: PLC0415
