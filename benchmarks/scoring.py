@@ -41,7 +41,7 @@ def load_texts(n: int) -> list[str]:
 
 
 def run_voxpop(texts: list[str]) -> dict[str, float]:
-    """Full default scorer: language id, e5 layers + n-gram head, aspects, sentence embeddings for topics."""
+    """Full default scorer: language id, e5 layers + adapter branch + n-gram head, aspects, embeddings for topics."""
     from nlp import Scorer
 
     scorer = Scorer()

@@ -101,7 +101,7 @@ def test_train_command_writes_head_and_card_usable_by_eval_and_score(tmp_path: P
     card = (head_dir / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "user data from" in card
     assert "| en |" in card
-    assert ("LoRA adapter" in card) == bool(extra)
+    assert ("- **Adapter**: LoRA" in card) == bool(extra)
     result = CliRunner().invoke(app, ["eval", "--data", str(data), "--model", str(head)])
     assert result.exit_code == 0, result.output
     src = tmp_path / "in.txt"
