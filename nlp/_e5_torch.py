@@ -65,7 +65,7 @@ class Branch:
 
 
 def attention_bias(mask: Any, torch: Any) -> Any:
-    """Additive attention mask: 0 on tokens, the dtype's minimum on padding."""
+    """Additive float32 attention mask: 0 on tokens, float32's minimum on padding."""
     return ((1.0 - mask) * torch.finfo(torch.float32).min)[:, None, None, :]
 
 
@@ -122,7 +122,8 @@ def _module(config: E5Config, torch: Any) -> Any:
             """Hidden states of the layers in ``keep`` (0 = embeddings, -1 = last), each (batch, tokens, hidden).
 
             Only those are kept alive, so memory does not grow with the number of layers. With a ``branch``
-            (fine-tuned copies of the top layers), its output on this layer's state is appended last.
+            (fine-tuned copies of the top layers), its output on the state after ``branch.start`` layers is
+            appended last.
             """
             wanted = {n % (len(self.layers) + 1) for n in keep}
             x = self.eln(embeds + self.pos[: embeds.shape[1]] + self.types[0])
@@ -193,7 +194,7 @@ class TorchE5:
         return out
 
     def token_states(self, texts: Sequence[str], layer: int, max_tokens: int) -> list[Any]:
-        """Per text, the float16 hidden states after ``layer`` layers (first ``max_tokens`` tokens).
+        """Per text, float16 hidden states after ``layer`` layers: start, ``max_tokens`` content tokens, end.
 
         What adapter training caches: the frozen lower layers then run once, not once per epoch.
         """

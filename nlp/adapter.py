@@ -46,8 +46,13 @@ class Adapter:
 
     @property
     def rank(self) -> int:
-        """LoRA rank."""
-        return int(next(iter(self.lora.values())).shape[0])
+        """LoRA rank (rows of any A matrix)."""
+        return int(next(a for name, a in self.lora.items() if name.endswith(".a")).shape[0])
+
+    @property
+    def layers(self) -> int:
+        """How many top layers the deltas adapt."""
+        return len({name.split(".")[0] for name in self.lora})
 
     def logits(self, entering: np.ndarray, branch: np.ndarray) -> np.ndarray:
         """Weighted class logits from the L2-normalised pooled state entering the branch and the branch's output."""
@@ -179,6 +184,9 @@ def train_adapter(
     """
     import torch  # noqa: PLC0415
 
+    if not 1 <= layers_trained <= e5.layers:
+        msg = f"the adapter can fine-tune 1 to {e5.layers} top layers, not {layers_trained}"
+        raise ValueError(msg)
     start = e5.layers - layers_trained
     log(f"  adapter: caching layer-{start} states for {len(train.texts):,} + {len(val.texts):,} texts")
     # What inference encodes: a retweet is its original text, cut at MAX_CHARS (nlp.encoders.encoding_key).

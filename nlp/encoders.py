@@ -45,8 +45,11 @@ class LayeredEncoder(Encoder, Protocol):
 
     layers: int
 
-    def encode_layers(self, texts: Sequence[str], layers: Sequence[int]) -> np.ndarray:
-        """Per-layer L2-normalised mean-pooled states, shape (len(texts), len(layers), dim)."""
+    def encode_layers(self, texts: Sequence[str], layers: Sequence[int], adapter: Adapter | None = None) -> np.ndarray:
+        """Per-layer L2-normalised mean-pooled states, shape (len(texts), len(layers) [+ 1], dim).
+
+        With an ``adapter`` (heads that have one need it), its branch's output is one more block at the end.
+        """
         ...
 
 

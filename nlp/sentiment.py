@@ -7,6 +7,7 @@ calibrated probabilities over ``LABELS`` with a numerically stable softmax.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import re
 from collections.abc import Sequence
@@ -102,6 +103,10 @@ class Head:
         """
         x = np.asarray(x, dtype=np.float32)
         width = self.weights[0].shape[0]
+        expected = width + (self.adapter.weight.shape[0] if self.adapter is not None else 0)
+        if x.ndim != 2 or x.shape[1] != expected:
+            extra = " (its own features, then the adapter's two blocks: use HeadSentiment)" if self.adapter else ""
+            raise ModelError(f"this head reads {expected} features per text{extra}; got shape {x.shape}")
         h = x[:, :width]
         for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             h = h @ w + b
@@ -112,8 +117,6 @@ class Head:
                 raise ModelError("this head also reads character n-grams: pass the texts with the features")
             h = h + self.ngrams.logits(texts)
         if self.adapter is not None:
-            if x.shape[1] != width + self.adapter.weight.shape[0]:
-                raise ModelError("this head also reads its adapter's branch: pass adapter features (HeadSentiment)")
             entering, branch = np.split(x[:, width:], 2, axis=1)
             h = h + self.adapter.logits(entering, branch)
         return h
@@ -133,7 +136,8 @@ class Head:
         h = hashlib.sha256()
         extra = [self.ngrams.index, self.ngrams.weights, self.ngrams.bias] if self.ngrams is not None else []
         if self.adapter is not None:
-            extra += [*self.adapter.arrays().values(), np.array([self.adapter.mix, self.adapter.start])]
+            extra += [*self.adapter.arrays().values(),
+                      np.array([self.adapter.mix, self.adapter.start, self.adapter.scale])]
         for a in [*self.weights, *self.biases, *extra]:
             h.update(np.ascontiguousarray(a, dtype=np.float32).tobytes())
         if self.ngrams is not None:
@@ -145,7 +149,9 @@ class Head:
         """Write weights and metadata to one ``.npz``."""
         arrays = {f"w{i}": w.astype(np.float32) for i, w in enumerate(self.weights)}
         arrays |= {f"b{i}": b.astype(np.float32) for i, b in enumerate(self.biases)}
-        meta = {**self.meta, "temperature": self.temperature, "labels": list(LABELS)}
+        # Describe the parts this head has now (a loaded head's meta may name parts since removed).
+        meta = {k: v for k, v in self.meta.items() if k not in {"ngrams", "adapter"}}
+        meta |= {"temperature": self.temperature, "labels": list(LABELS)}
         if (ng := self.ngrams) is not None:
             arrays |= {"ng_index": ng.index.astype(np.int32), "ng_w": ng.weights.astype(np.float16),
                        "ng_b": ng.bias.astype(np.float32)}
@@ -201,6 +207,9 @@ class HeadSentiment:
             states = encode_layers(texts, wanted)
             blocks = [wanted.index(n) for n in layers]
         else:
+            if "adapter" not in inspect.signature(encode_layers).parameters:
+                raise ModelError(f"this sentiment head has a LoRA adapter, which the {self.encoder.name} runtime "
+                                 "cannot run: use the default (torch) encoder or a head without an adapter")
             states = encode_layers(texts, wanted, adapter=adapter)
             blocks = [wanted.index(n) for n in layers] + [wanted.index(adapter.start), len(wanted)]
         return states[:, blocks, :].reshape(len(texts), -1), states[:, wanted.index(-1), :]

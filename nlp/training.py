@@ -260,7 +260,7 @@ class AdapterOptions:
     lr: float = 5e-4
 
 
-ADAPTER_MIXES = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+ADAPTER_MIXES = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)  # 0: an adapter that does not help is dropped
 MIX_NGRAM_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 
 
@@ -270,34 +270,41 @@ def attach_adapter(
 ) -> np.ndarray:
     """Fine-tune an adapter, then choose its logit weight and the n-grams' jointly on validation.
 
-    Returns the validation features the head now reads (``val_x`` plus the adapter's blocks). The adapter is
-    scored through the inference path (merged float16 deltas), so the figures are the shipped model's.
+    Returns the validation features the head now reads (``val_x`` plus the adapter's blocks, unless the
+    adapter did not help and was dropped). The adapter is scored through the inference path (merged float16
+    deltas), so the figures are the shipped model's.
     """
     model = getattr(encoder, "model", None)
     if model is None:
-        raise ModelError(f"an adapter needs the PyTorch encoder; {encoder.name} cannot be fine-tuned")
+        raise ModelError(f"an adapter fine-tunes the PyTorch encoder, and {encoder.name} is another runtime: "
+                         "train with the default encoder, or without the adapter")
     adapter, _ = train_adapter(model, train, val, repeats, layers_trained=options.layers, rank=options.rank,
                                epochs=options.epochs, lr=options.lr,
                                score=lambda d, lg: macro_f1_by_lang(d, lg.argmax(1))["avg"], log=log)
-    full_x = np.concatenate([val_x, adapter_features(encoder, val.texts, adapter)], axis=1)
-    head.adapter = adapter
+    extra = adapter_features(encoder, val.texts, adapter)
+    # Each part's logits once; the grid only re-weights them.
+    dense = Head(head.weights, head.biases, 1.0, {}).logits(val_x)
+    lexical = head.ngrams.logits(val.texts) / head.ngrams.weight if head.ngrams is not None else np.zeros_like(dense)
+    adapter.mix = 1.0
+    tuned = adapter.logits(*np.split(extra, 2, axis=1))
     ngram_weights = MIX_NGRAM_WEIGHTS if head.ngrams is not None else (0.0,)
     best: tuple[float, float, float] | None = None
     for mix, weight in itertools.product(ADAPTER_MIXES, ngram_weights):
-        adapter.mix = mix
-        if head.ngrams is not None:
-            head.ngrams.weight = weight
-        score = macro_f1_by_lang(val, head.logits(full_x, val.texts).argmax(1))["avg"]
+        score = macro_f1_by_lang(val, (dense + weight * lexical + mix * tuned).argmax(1))["avg"]
         if best is None or score > best[0]:
             best = (score, mix, weight)
     assert best is not None  # noqa: S101 - the grid is never empty
-    adapter.mix = best[1]
+    score, adapter.mix, weight = best
+    log(f"  adapter x{adapter.mix} + char n-grams x{weight}: validation avg macro-F1 {score:.1f}")
     if head.ngrams is not None:
-        head.ngrams.weight = best[2]
-        if best[2] == 0.0:
+        head.ngrams.weight = weight
+        if weight == 0.0:
             head.ngrams = None  # no use computing what is weighted zero
-    log(f"  adapter x{best[1]} + char n-grams x{best[2]}: validation avg macro-F1 {best[0]:.1f}")
-    return full_x
+    if adapter.mix == 0.0:
+        log("  the adapter did not help on validation: dropped")
+        return val_x
+    head.adapter = adapter
+    return np.concatenate([val_x, extra], axis=1)
 
 
 def _describe(name: str, head: Head, options: AdapterOptions) -> str:
@@ -516,10 +523,11 @@ def _adapter_note(head: Head) -> str:
         return ""
     a = head.adapter
     size = sum(v.size for v in a.lora.values())
-    return (f"\n- **Adapter**: LoRA deltas (rank {a.rank}, {size:,} parameters in float16) on every linear map of "
-            f"layers {a.start + 1}-12,\n  fine-tuned on the training data below and merged into a copy of those "
-            f"layers at load time\n  (the base layers, and so the stored sentence embeddings, are unchanged); "
-            f"its linear classifier reads\n  layer {a.start} and the adapted layer 12, and its logits are added "
+    top = a.start + a.layers
+    return (f"\n- **Adapter**: LoRA deltas (rank {a.rank}, {size:,} parameters in float16) on every linear map "
+            f"of layers {a.start + 1}-{top},\n  fine-tuned on the training data below and merged into a copy of "
+            "those layers at load time\n  (the base layers, and so the stored sentence embeddings, are unchanged); "
+            f"its linear classifier reads\n  layer {a.start} and the adapted layer {top}, and its logits are added "
             f"with weight {a.mix} (chosen on validation).")
 
 
@@ -541,8 +549,9 @@ def model_card(head: Head) -> str:
   (MIT), run in PyTorch float32 (`{meta['encoder']}`); inputs get the `query: ` prefix.
 - **Features**: mean-pooled, L2-normalised hidden states of layers {_layer_names(meta.get('layers', [-1]))}
   (384 dimensions each), concatenated{_ngram_note(head)}.{_adapter_note(head)}
-- **Head**: {meta['head']} over standardised features (the scaler is folded into the first
-  layer), classes negative / neutral / positive, probabilities calibrated by temperature scaling on the
+- **Head**: {meta['head']}.
+  The MLP or logistic regression reads standardised features (the scaler is folded into its first
+  layer); classes negative / neutral / positive, probabilities calibrated by temperature scaling on the
   validation set (T = {head.temperature:.3f}). Digest `{head.digest}`.
 - **Trained**: {meta['trained_at']}.
 - **Training data** ({sizes}):

@@ -60,6 +60,9 @@ def test_merged_branch_equals_the_trained_lora_forward(encoder) -> None:
     texts = [*TEXTS, *TRICKY[3:5], TRICKY[6]]  # (no retweet: inference strips "RT @a:", token_states does not)
     expected = trainable.logits(encoder.model.token_states(texts, start, 128))
     adapter = trainable.export()
+    before = encoder.encode(texts)
+    adapter.branch(encoder.model)  # merging works on copies: the base encoder must not move
+    np.testing.assert_array_equal(encoder.encode(texts), before)
     got = adapter.logits(*np.split(encoder.encode_layers(texts, (start,), adapter=adapter)
                                    .reshape(len(texts), -1), 2, axis=1))
     # Same maths, other path: padded batches vs windows, float16 cache and deltas.
@@ -101,3 +104,40 @@ def test_adapter_head_without_branch_features_says_what_to_do() -> None:
     with pytest.raises(ModelError, match="adapter"):
         head.logits(np.zeros((2, 384), np.float32))
     assert head.logits(np.zeros((2, 3 * 384), np.float32)).shape == (2, 3)
+
+
+@pytest.mark.model
+def test_adapter_depth_is_checked(encoder) -> None:
+    data = Dataset(TEXTS, LABELS3, ["en"] * len(TEXTS))
+    with pytest.raises(ValueError, match="1 to 12"):
+        train_adapter(encoder.model, data, data, layers_trained=13, score=lambda d, lg: 0.0)
+
+
+def test_adapter_head_on_a_runtime_without_adapters_says_what_to_do() -> None:
+    class Layered:
+        name, dim = "other", 384
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.ones((len(texts), 384), dtype=np.float32)
+
+        def encode_layers(self, texts: list[str], layers: tuple[int, ...]) -> np.ndarray:
+            return np.ones((len(texts), len(layers), 384), dtype=np.float32)
+
+    adapter = _random_adapter(384, 11, 12, 2, 0)
+    head = Head([np.zeros((384, 3), np.float32)], [np.zeros(3, np.float32)], 1.0, {"layers": [-1]}, None, adapter)
+    with pytest.raises(ModelError, match="default"):
+        HeadSentiment(head=head, encoder=Layered()).predict_proba(["a"])
+
+
+def test_a_loaded_head_saved_without_its_adapter_loads_again(tmp_path: Path) -> None:
+    adapter = _random_adapter(384, 11, 12, 2, 0)
+    head = Head([np.ones((384, 3), np.float32)], [np.zeros(3, np.float32)], 1.0, {"layers": [-1]}, None, adapter)
+    head.save(tmp_path / "a.npz")
+    loaded = Head.load(tmp_path / "a.npz")
+    assert loaded.adapter is not None
+    assert loaded.adapter.layers == 1
+    loaded.adapter = None
+    loaded.save(tmp_path / "b.npz")
+    again = Head.load(tmp_path / "b.npz")
+    assert again.adapter is None
+    assert again.logits(np.ones((1, 384), np.float32)).shape == (1, 3)

@@ -101,7 +101,12 @@ def test_train_command_writes_head_and_card_usable_by_eval_and_score(tmp_path: P
     card = (head_dir / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "user data from" in card
     assert "| en |" in card
-    assert ("- **Adapter**: LoRA" in card) == bool(extra)
+    if extra:  # trained, then kept or (ties with the plain head on this easy data) dropped, and said so
+        assert "adapter: step" in result.output
+        assert ("- **Adapter**: LoRA" in card) != ("did not help" in result.output)
+    else:
+        assert "adapter" not in result.output
+        assert "- **Adapter**" not in card
     result = CliRunner().invoke(app, ["eval", "--data", str(data), "--model", str(head)])
     assert result.exit_code == 0, result.output
     src = tmp_path / "in.txt"

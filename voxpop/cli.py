@@ -334,7 +334,7 @@ def train(
     try:
         head = fit(train_set, val_set, None, encoder=default_encoder(), cache=CACHE_DIR, data_notes=notes,
                    adapter=AdapterOptions() if adapter else None, log=lambda m: console.print(m, highlight=False))
-    except ValueError as exc:
+    except (ValueError, VoxpopError) as exc:
         raise _fail(exc) from None
     path = save(head, out_dir)
     out.print(f"validation macro-F1: {head.meta['val_macro_f1']}")
