@@ -41,6 +41,7 @@ class SourceSummary:
     source: str
     fetched: int = 0
     duplicates: int = 0
+    refreshed: int = 0  # stored mentions whose engagement counts changed
     no_brand: int = 0
     excluded: int = 0
     inserted: int = 0
@@ -154,8 +155,12 @@ def save_cursor(store_root: str, source: str, cursor: dict[str, Any] | None) -> 
     CursorStore(Path(store_root) / "state").save(source, cursor)
 
 
-def _dedupe(records: list[dict[str, Any]], store: MentionStore, seen: set[str]) -> list[dict[str, Any]]:
-    """Drop rows already stored or already seen in this run (platform + native id)."""
+def _dedupe(records: list[dict[str, Any]], store: MentionStore,
+            seen: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Split rows into (new, already stored) on platform + native id; rows already seen this run drop out.
+
+    Stored rows are not rescored: the caller refreshes only their engagement counts.
+    """
     fresh = []
     for rec in records:
         if rec["mention_id"] in seen:
@@ -163,7 +168,7 @@ def _dedupe(records: list[dict[str, Any]], store: MentionStore, seen: set[str]) 
         seen.add(rec["mention_id"])
         fresh.append(rec)
     known = store.known_ids((r["mention_id"], r["created_at"]) for r in fresh)
-    return [r for r in fresh if r["mention_id"] not in known]
+    return [r for r in fresh if r["mention_id"] not in known], [r for r in fresh if r["mention_id"] in known]
 
 
 @contextmanager
@@ -193,8 +198,9 @@ def _run_source(settings: Settings, name: str, run_id: str, bar: Progress | None
         summary.pages += 1
         summary.fetched += len(page.mentions)
         normalized = normalize(page.mentions)
-        records = _dedupe(normalized, store, seen)
+        records, stored = _dedupe(normalized, store, seen)
         summary.duplicates += len(normalized) - len(records)
+        summary.refreshed += store.refresh_counts(stored) if stored else 0
         advance = None
         if bar is not None and task_id is not None:
             bar.update(task_id, total=(bar.tasks[task_id].total or 0) + len(records))

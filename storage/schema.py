@@ -19,6 +19,8 @@ import pyarrow as pa
 SCHEMA_VERSION = 1
 PARTITION_KEY = "mention_date"
 SENTIMENTS = ("negative", "neutral", "positive")
+# Engagement counts: they change after posting, so a mention seen again refreshes them.
+COUNT_COLUMNS = ("likes", "reposts", "replies", "views")
 
 PROBS_TYPE = pa.struct([(label, pa.float32()) for label in ("positive", "neutral", "negative")])
 _TS = pa.timestamp("us", tz="UTC")
@@ -128,13 +130,18 @@ def validate_record(rec: Mapping[str, Any]) -> str | None:
         values = [probs.get(k) for k in SENTIMENTS]
         if any(v is None or not math.isfinite(v) or v < 0 for v in values) or abs(sum(values) - 1) > 1e-3:
             problems.append("sentiment_probs must be three finite probabilities summing to 1")
-    problems += [f"{key} must be an integer from 0 to 2**63-1" for key in ("likes", "reposts", "replies", "views")
-                 if rec.get(key) is not None and not _count_ok(rec[key])]
+    problems += count_problems(rec)
     created, collected = rec["created_at"], rec["collected_at"]
     if isinstance(created, datetime) and isinstance(collected, datetime) and created.tzinfo and collected.tzinfo \
             and created > collected + MAX_CLOCK_SKEW:
         problems.append(f"created_at {created.isoformat()} is in the future (collected {collected.isoformat()})")
     return "; ".join(problems) or None
+
+
+def count_problems(rec: Mapping[str, Any]) -> list[str]:
+    """What is wrong with the engagement counts of ``rec`` (absent counts are fine)."""
+    return [f"{key} must be an integer from 0 to 2**63-1" for key in COUNT_COLUMNS
+            if rec.get(key) is not None and not _count_ok(rec[key])]
 
 
 def _count_ok(value: Any) -> bool:

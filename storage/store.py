@@ -35,10 +35,12 @@ from filelock import FileLock
 
 from storage._files import sweep_temporaries, write_atomic
 from storage.schema import (
+    COUNT_COLUMNS,
     MENTION_SCHEMA,
     PARTITION_KEY,
     QUARANTINE_SCHEMA,
     Rejected,
+    count_problems,
     embedding_schema,
     to_table,
     validate_record,
@@ -210,6 +212,47 @@ class MentionStore:
         merged = merged.sort_by([("created_at", "ascending"), ("mention_id", "ascending")])
         write_atomic(path, lambda tmp: pq.write_table(merged, tmp, compression="zstd"))
         return new.num_rows - updated, updated
+
+    def refresh_counts(self, records: Iterable[Mapping[str, Any]]) -> int:
+        """Update the engagement counts of mentions already stored; returns how many rows changed.
+
+        A mention seen again (a re-run, an overlapping page) brings its current likes, reposts, replies and
+        views. Rescoring it would cost a model pass for nothing, so only those columns are rewritten, and
+        only in the day files where a value actually changed. A null ``views`` keeps the stored value
+        (platforms do not always report it). Records that are not stored, or break the contract, are ignored.
+        """
+        by_day: dict[date, dict[str, Mapping[str, Any]]] = {}
+        for rec in records:
+            if count_problems(rec) or not isinstance(rec.get("created_at"), datetime):
+                continue
+            by_day.setdefault(rec["created_at"].astimezone(UTC).date(), {})[rec["mention_id"]] = rec
+        changed = 0
+        with self._lock:
+            for day, latest in sorted(by_day.items()):
+                path = self.partition_path(day)
+                if not path.exists():
+                    continue
+                table = self._read(path)
+                ids = table["mention_id"].to_pylist()
+                columns = {name: table[name].to_pylist() for name in COUNT_COLUMNS}
+                rows = 0
+                for i, mid in enumerate(ids):
+                    rec = latest.get(mid)
+                    if rec is None:
+                        continue
+                    new = {name: rec.get(name) for name in COUNT_COLUMNS if rec.get(name) is not None}
+                    if any(columns[name][i] != value for name, value in new.items()):
+                        rows += 1
+                        for name, value in new.items():
+                            columns[name][i] = value
+                if not rows:
+                    continue
+                for name, values in columns.items():
+                    idx = table.schema.get_field_index(name)
+                    table = table.set_column(idx, table.schema.field(idx), pa.array(values, pa.int64()))
+                write_atomic(path, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
+                changed += rows
+        return changed
 
     def upsert_embeddings(self, vectors: Sequence[tuple[str, datetime, np.ndarray]], encoder: str) -> int:
         """Store (mention_id, created_at, vector) triples by day; newest wins on mention_id. Returns rows."""

@@ -84,7 +84,17 @@ def test_listen_then_report(project: Path) -> None:
     (root / "state" / "cursors.json").unlink()
     third = listen(config=str(project))
     assert (third["sources"][0]["inserted"], third["sources"][0]["duplicates"]) == (0, 4)
+    assert third["sources"][0]["refreshed"] == 0
     assert MentionStore(root).count() == 3
+
+    # The export is re-exported with newer engagement: counts update in place, nothing is rescored.
+    export = project.parent / "export.jsonl"
+    export.write_text(export.read_text(encoding="utf-8").replace('"likes": 3', '"likes": 40'), encoding="utf-8")
+    fourth = listen(config=str(project))
+    assert (fourth["sources"][0]["inserted"], fourth["sources"][0]["refreshed"]) == (0, 1)
+    with connect(root) as con:
+        assert con.execute("SELECT likes, sentiment, run_id = ? FROM mentions WHERE mention_id = 'x:1'",
+                           [first["run_id"]]).fetchone() == (40, "negative", True)
 
     files = report(config=str(project))
     html = Path(files["trend"]).read_text(encoding="utf-8")

@@ -195,3 +195,23 @@ def test_corrupt_partition_in_dedupe_lookup_is_explained(tmp_path: Path) -> None
     store.partition_path(T0.date()).write_bytes(b"not parquet")
     with pytest.raises(StorageError, match="Move the file aside"):
         store.known_ids([("x:1", T0)])
+
+
+def test_refresh_counts_updates_only_engagement_of_stored_rows(tmp_path: Path) -> None:
+    store = MentionStore(tmp_path)
+    store.upsert([rec(1), rec(2, views=7), rec(3, day_offset=1)])
+    day1 = store.partition_path(T0.date())
+    before = day1.stat().st_mtime_ns
+    # Unchanged counts, an unknown id and an invalid count rewrite nothing.
+    assert store.refresh_counts([rec(1), rec(9), rec(2, likes=-4)]) == 0
+    assert day1.stat().st_mtime_ns == before
+    changed = store.refresh_counts([rec(1, likes=12, replies=3, text="edited", sentiment="positive"),
+                                    rec(2, likes=5, views=None), rec(3, day_offset=1, reposts=2)])
+    assert changed == 3
+    with connect(tmp_path) as con:
+        rows = con.execute("SELECT mention_id, likes, reposts, replies, views, text, sentiment FROM mentions "
+                           "ORDER BY mention_id").fetchall()
+    assert rows == [("x:1", 12, 0, 3, None, "Narmart post 1", "negative"),
+                    ("x:2", 5, 0, 0, 7, "Narmart post 2", "negative"),
+                    ("x:3", 1, 2, 0, None, "Narmart post 3", "negative")]
+    assert store.count() == 3

@@ -109,11 +109,11 @@ def _listen(config: Path, sources: list[str] | None) -> dict[str, Any]:
     except VoxpopError as exc:
         raise _fail(exc) from None
     table = Table(title="listen", show_edge=False)
-    for col in ("source", "pages", "fetched", "new rows", "duplicates", "no brand", "quarantined"):
+    for col in ("source", "pages", "fetched", "new rows", "duplicates", "counts updated", "no brand", "quarantined"):
         table.add_column(col, justify="right" if col != "source" else "left")
     for s in summary["sources"]:
         table.add_row(s["source"], str(s["pages"]), str(s["fetched"]), str(s["inserted"]), str(s["duplicates"]),
-                      str(s["no_brand"]), str(s["quarantined"]))
+                      str(s["refreshed"]), str(s["no_brand"]), str(s["quarantined"]))
     console.print(table)
     for s in summary["sources"]:
         if s["skipped"]:
