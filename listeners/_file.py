@@ -8,10 +8,7 @@ The cursor remembers each file's content hash, so an unchanged export is not re-
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -22,10 +19,8 @@ from listeners._base import Mention, Page, registry
 from storage.schema import Rejected
 from voxpop.config import Settings, Source
 from voxpop.errors import ConfigError, SourceError
+from voxpop.records import FORMATS, format_of, iter_rows
 
-FORMATS = ("csv", "tsv", "jsonl", "txt")
-_SUFFIX_FORMAT = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
-                  ".txt": "txt"}
 # First match wins; compared case-insensitively.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "text": ("text", "content", "body", "message", "comment", "review", "full_text", "selftext", "post"),
@@ -139,7 +134,7 @@ class FileListener:
     def files(self) -> list[Path]:
         """The export files this source covers (a file, every supported file in a folder, or a glob)."""
         if self.path.is_dir():
-            found = [p for p in sorted(self.path.rglob("*")) if p.suffix.lower() in _SUFFIX_FORMAT]
+            found = [p for p in sorted(self.path.rglob("*")) if format_of(p)]
         elif any(ch in str(self.path) for ch in "*?["):
             found = sorted(Path(self.path.anchor or ".").glob(str(self.path.relative_to(self.path.anchor or "."))))
         elif self.path.exists():
@@ -181,7 +176,7 @@ class FileListener:
     def _format(self, path: Path) -> str:
         if self.fmt != "auto":
             return self.fmt
-        fmt = _SUFFIX_FORMAT.get(path.suffix.lower())
+        fmt = format_of(path)
         if fmt is None:
             raise SourceError(f"source '{self.name}': cannot tell the format of {path}; set options.format")
         return fmt
@@ -194,36 +189,10 @@ class FileListener:
                 f"source '{self.name}': {path} is not {self.encoding} ({exc.reason} at byte {exc.start}); "
                 "re-export it as UTF-8 or set options.encoding (e.g. cp1251)"
             ) from None
-        fmt = self._format(path)
-        if fmt in {"csv", "tsv"}:
-            reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t" if fmt == "tsv" else ",")
-            for row in reader:
-                yield reader.line_num, row
-        elif fmt == "jsonl" and text.lstrip().startswith("["):  # a JSON array export, not JSON lines
-            yield from self._json_array(path, text)
-        elif fmt == "jsonl":
-            for line_no, line in enumerate(text.splitlines(), start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield line_no, f"invalid JSON: {exc.msg}"
-                    continue
-                yield line_no, obj if isinstance(obj, dict) else f"expected a JSON object, got {type(obj).__name__}"
-        else:
-            for line_no, line in enumerate(text.splitlines(), start=1):
-                if line.strip():
-                    yield line_no, {"text": line}
-
-    def _json_array(self, path: Path, text: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
         try:
-            items = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SourceError(f"source '{self.name}': {path} is not valid JSON ({exc.msg} at line {exc.lineno}); "
-                              "export one JSON object per line or a valid JSON array") from None
-        for n, obj in enumerate(items, start=1):
-            yield n, obj if isinstance(obj, dict) else f"expected a JSON object, got {type(obj).__name__}"
+            yield from iter_rows(text, self._format(path))
+        except ValueError as exc:  # a JSON array that does not parse: the whole file is unreadable
+            raise SourceError(f"source '{self.name}': {path} {exc}") from None
 
     def _column(self, row: Mapping[str, Any], field: str) -> Any:
         if field in self.columns:
