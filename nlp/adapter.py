@@ -123,8 +123,9 @@ class _Trainable:
         for offset, layer in enumerate(self.layers):
             for n, part in enumerate(PARTS):
                 setattr(layer, part, _lora_linear(getattr(layer, part), rank, seed * 1000 + offset * 10 + n))
-        torch.manual_seed(seed)
-        self.classifier = torch.nn.Sequential(torch.nn.Dropout(0.1), torch.nn.Linear(2 * e5.dim, 3))
+        with torch.random.fork_rng(devices=[]):  # a seeded classifier without reseeding the caller's RNG
+            torch.manual_seed(seed)
+            self.classifier = torch.nn.Sequential(torch.nn.Dropout(0.1), torch.nn.Linear(2 * e5.dim, 3))
         self.dim = e5.dim
 
     def parameters(self) -> list[Any]:
@@ -192,40 +193,44 @@ def train_adapter(
     # What inference encodes: a retweet is its original text, cut at MAX_CHARS (nlp.encoders.encoding_key).
     train_states = e5.token_states([encoding_key(t) for t in train.texts], start, MAX_TOKENS)
     val_states = e5.token_states([encoding_key(t) for t in val.texts], start, MAX_TOKENS)
-    model = _Trainable(e5, start, rank, seed)
-    params = model.parameters()
-    rows = [i for i, n in enumerate(repeats or [1] * len(train.texts)) for _ in range(max(1, int(n)))]
-    y = train.y()
-    steps = max(1, int(epochs * len(rows) / batch_size))
-    optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
-    warm = max(1, steps // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1, (s + 1) / warm) * max(0.0, 1 - s / steps))
-    rng = random.Random(seed)  # noqa: S311 - batch order, not security
-    every = max(1, steps // max(1, evaluations))
-    loss_fn = torch.nn.CrossEntropyLoss()
-    best: tuple[float, Adapter] | None = None
-    step = 0
-    model.train(True)
-    log(f"  adapter: {sum(p.numel() for p in params):,} trainable parameters, {steps:,} steps of {batch_size}")
-    while step < steps:
-        for batch in _length_batches(rows, [train_states[i].shape[0] for i in rows], batch_size, rng):
-            loss = loss_fn(model.forward([train_states[i] for i in batch]), torch.from_numpy(y[batch]))
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
-            step += 1
-            if step % every == 0 or step == steps:
-                value = score(val, model.logits(val_states))
-                log(f"  adapter: step {step:,}/{steps:,} loss {loss.item():.3f} validation {value:.1f}")
-                if best is None or value > best[0]:
-                    best = (value, model.export())
-            if step >= steps:
-                break
-    if best is None:  # pragma: no cover - the loop always evaluates at the last step
-        msg = "adapter training ran no step"
-        raise RuntimeError(msg)
-    return best[1], best[0]
+    # Seeded dropout, in a forked RNG so the caller's torch random state is untouched.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = _Trainable(e5, start, rank, seed)
+        params = model.parameters()
+        rows = [i for i, n in enumerate(repeats or [1] * len(train.texts)) for _ in range(max(1, int(n)))]
+        y = train.y()
+        steps = max(1, int(epochs * len(rows) / batch_size))
+        optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+        warm = max(1, steps // 20)
+        schedule = torch.optim.lr_scheduler.LambdaLR(
+            optimiser, lambda s: min(1, (s + 1) / warm) * max(0.0, 1 - s / steps))
+        rng = random.Random(seed)  # noqa: S311 - batch order, not security
+        every = max(1, steps // max(1, evaluations))
+        loss_fn = torch.nn.CrossEntropyLoss()
+        best: tuple[float, Adapter] | None = None
+        step = 0
+        model.train(True)
+        log(f"  adapter: {sum(p.numel() for p in params):,} trainable parameters, {steps:,} steps of {batch_size}")
+        while step < steps:
+            for batch in _length_batches(rows, [train_states[i].shape[0] for i in rows], batch_size, rng):
+                loss = loss_fn(model.forward([train_states[i] for i in batch]), torch.from_numpy(y[batch]))
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+                schedule.step()
+                step += 1
+                if step % every == 0 or step == steps:
+                    value = score(val, model.logits(val_states))
+                    log(f"  adapter: step {step:,}/{steps:,} loss {loss.item():.3f} validation {value:.1f}")
+                    if best is None or value > best[0]:
+                        best = (value, model.export())
+                if step >= steps:
+                    break
+        if best is None:  # pragma: no cover - the loop always evaluates at the last step
+            msg = "adapter training ran no step"
+            raise RuntimeError(msg)
+        return best[1], best[0]
 
 
 def _length_batches(rows: list[int], lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:

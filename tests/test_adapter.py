@@ -141,3 +141,16 @@ def test_a_loaded_head_saved_without_its_adapter_loads_again(tmp_path: Path) -> 
     again = Head.load(tmp_path / "b.npz")
     assert again.adapter is None
     assert again.logits(np.ones((1, 384), np.float32)).shape == (1, 3)
+
+
+@pytest.mark.model
+def test_training_leaves_the_callers_torch_rng_alone(encoder) -> None:
+    import torch
+
+    data = Dataset(TEXTS, LABELS3, ["en"] * len(TEXTS))
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    train_adapter(encoder.model, data, data, layers_trained=1, rank=2, epochs=1, batch_size=4, evaluations=1,
+                  score=lambda d, lg: 0.0, log=lambda _: None)
+    assert torch.equal(torch.rand(3), expected)
