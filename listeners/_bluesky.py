@@ -18,16 +18,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr
 
 from listeners._base import Mention, Page, parse_options, registry
 from listeners._credentials import secret
+from listeners._http import HttpOptions, MaxRetries, MaxWait, MinInterval, Throttle, Timeout, lang_codes
 from listeners._normalize import BrandMatcher
 from storage.schema import Rejected
 from voxpop.config import Settings, Source
-from voxpop.errors import AccessError, RateLimitError, SourceError
-
-_sleep = time.sleep  # patched by tests: every wait (pacing, backoff, rate limits) goes through it
+from voxpop.errors import AccessError, SourceError
 
 PLATFORM = "bluesky"
 HANDLE_ENV = "VOXPOP_BLUESKY_HANDLE"
@@ -35,17 +34,17 @@ PASSWORD_ENV = "VOXPOP_BLUESKY_APP_PASSWORD"  # noqa: S105 - the variable's name
 PASSWORD_HINT = "Create an app password at bsky.app → Settings → Privacy and security → App passwords."  # noqa: S105
 HANDLE_HINT = "Use the account's handle, e.g. yourname.bsky.social."
 CURSOR_VERSION = 1
-_MAX_THROTTLES = 5  # consecutive 429s on one request before giving up
 _MAX_EMPTY_PAGES = 3  # pages with a cursor but no posts before a window counts as exhausted
 _POST_URI = re.compile(r"^at://(did:[a-z0-9]+:[A-Za-z0-9._:%-]+)/app\.bsky\.feed\.post/([A-Za-z0-9._:~-]{1,512})$")
-_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 log = logging.getLogger(__name__)
 
 
-class BlueskyOptions(BaseModel):
+class BlueskyOptions(HttpOptions):
     """``options:`` of a bluesky source; unknown keys are errors so a typo never goes unnoticed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    url_example = "https://bsky.social"
+    lang_pattern = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # BCP 47: searchPosts takes pt-BR
+    lang_rule = "look like 'az' or 'pt-BR'"
 
     pds_url: str = Field(default="https://bsky.social", description="PDS that issues the session.")
     api_base: str = Field(default="https://bsky.social", description="Host serving app.bsky.feed.searchPosts.")
@@ -54,34 +53,17 @@ class BlueskyOptions(BaseModel):
     max_pages: int | None = Field(default=50, ge=1, description="Pages per query per run; the rest resumes later.")
     lookback_days: float | None = Field(default=7, gt=0, description="First run: how far back to collect.")
     overlap_seconds: float = Field(default=300, ge=0, description="Re-read this much before the watermark.")
-    min_interval_seconds: float = Field(default=0.5, ge=0, description="Minimum gap between requests.")
-    max_wait_seconds: float = Field(default=300, ge=0, description="Longest rate-limit wait before failing.")
-    max_retries: int = Field(default=5, ge=1, le=10, description="Attempts per request on 5xx / timeouts.")
-    timeout_seconds: float = Field(default=30, gt=0, description="HTTP timeout per request.")
+    min_interval_seconds: MinInterval = 0.5
+    max_wait_seconds: MaxWait = 300
+    max_retries: MaxRetries = 5
+    timeout_seconds: Timeout = 30
     handle_block: str | None = Field(default=None, description="Prefect Secret block holding the handle.")
     app_password_block: str | None = Field(default=None, description="Prefect Secret block with the app password.")
 
-    @field_validator("pds_url", "api_base")
-    @classmethod
-    def _http_url(cls, v: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", v):
-            raise ValueError(f"must be an http(s) URL like https://bsky.social, not {v!r}")
-        return v.rstrip("/")
-
-    @field_validator("lang")
-    @classmethod
-    def _lang_codes(cls, v: str | list[str] | None) -> str | list[str] | None:
-        codes = [v] if isinstance(v, str) else (v or [])
-        bad = [c for c in codes if not _LANG.match(c)]
-        if bad:
-            raise ValueError(f"language codes must look like 'az' or 'pt-BR', not {bad}")
-        return v
-
     def api_lang(self) -> str | None:
         """The ``lang`` parameter: searchPosts filters on one language only, so several mean no filter."""
-        if isinstance(self.lang, str):
-            return self.lang
-        return self.lang[0] if self.lang and len(self.lang) == 1 else None
+        codes = lang_codes(self.lang)
+        return codes[0] if len(codes) == 1 else None
 
 
 def build_queries(source: Source, settings: Settings) -> list[str]:
@@ -124,8 +106,9 @@ class _XrpcClient:
         self._password = password
         self._access: SecretStr | None = None
         self._refresh: SecretStr | None = None
-        self._last_request: float | None = None
-        self._not_before: float | None = None  # Unix time: the window said remaining=0 until then
+        self._throttle = Throttle(source, log, max_wait=opts.max_wait_seconds, max_retries=opts.max_retries,
+                                  min_interval=opts.min_interval_seconds,
+                                  outage="Bluesky may be down, the next run resumes where this one stopped")
         self._http = httpx.Client(timeout=opts.timeout_seconds, headers={"User-Agent": "voxpop (bluesky listener)"})
 
     def __repr__(self) -> str:
@@ -228,9 +211,10 @@ class _XrpcClient:
                  json_body: Mapping[str, Any] | None = None, token: SecretStr | None = None) -> httpx.Response:
         """Send with pacing; retry 5xx and transport errors with backoff; wait out 429s up to the cap."""
         url = f"{base}/xrpc/{nsid}"
+        limit = f"Bluesky rate limit on {nsid}"
         failures = throttles = 0
         while True:
-            self._pace(nsid)
+            self._throttle.pace(limit)
             headers = {"Authorization": f"Bearer {token.get_secret_value()}"} if token is not None else {}
             try:
                 resp = self._http.request(method, url, params=params, json=json_body, headers=headers)
@@ -239,64 +223,23 @@ class _XrpcClient:
                                   "and options.api_base") from None
             except httpx.TransportError as exc:
                 failures += 1
-                self._retry_or_fail(nsid, failures, type(exc).__name__)
+                self._throttle.backoff(nsid, failures, type(exc).__name__)
                 continue
             finally:
-                self._last_request = time.monotonic()
-            self._note_window(resp)
+                self._throttle.sent()
+            if resp.status_code < 400:
+                self._throttle.note_window(resp.headers.get("ratelimit-remaining"), _reset_at(resp.headers))
             if resp.status_code == 429:
                 throttles += 1
-                self._wait_for_reset(resp, nsid, throttles)
+                self._throttle.wait_for_reset(throttles, what=nsid, limit=limit, reset_at=_reset_at(resp.headers),
+                                              detail=f"ratelimit-limit {resp.headers.get('ratelimit-limit', '?')}")
                 continue
             if resp.status_code >= 500:
                 failures += 1
                 error, _ = _xrpc_error(resp)
-                self._retry_or_fail(nsid, failures, f"HTTP {resp.status_code} {error}".strip())
+                self._throttle.backoff(nsid, failures, f"HTTP {resp.status_code} {error}".strip())
                 continue
             return resp
-
-    def _retry_or_fail(self, nsid: str, failures: int, problem: str) -> None:
-        if failures >= self.opts.max_retries:
-            raise SourceError(f"source '{self.source}': {nsid} failed {failures} times ({problem}); Bluesky may "
-                              "be down, the next run resumes where this one stopped")
-        delay = min(2.0 ** (failures - 1), 60.0)
-        log.warning("source %s: %s failed (%s); retry %d in %.0f s", self.source, nsid, problem, failures, delay)
-        _sleep(delay)
-
-    def _pace(self, nsid: str) -> None:
-        """Keep ``min_interval_seconds`` between requests and honour an exhausted rate-limit window."""
-        wait = 0.0
-        if self._not_before is not None:
-            wait = self._not_before - time.time()
-            reset_at, self._not_before = self._not_before, None
-            if wait > self.opts.max_wait_seconds:
-                raise self._rate_limit_error(nsid, reset_at, wait)
-        if self._last_request is not None:
-            wait = max(wait, self.opts.min_interval_seconds - (time.monotonic() - self._last_request))
-        if wait > 0:
-            _sleep(wait)
-
-    def _note_window(self, resp: httpx.Response) -> None:
-        """A success with ``ratelimit-remaining: 0`` means the next call would 429: wait for the reset first."""
-        if resp.status_code < 400 and resp.headers.get("ratelimit-remaining", "").strip() == "0":
-            self._not_before = _reset_at(resp.headers)
-
-    def _wait_for_reset(self, resp: httpx.Response, nsid: str, throttles: int) -> None:
-        reset_at = _reset_at(resp.headers)
-        wait = max(1.0, reset_at - time.time()) if reset_at is not None else min(60.0, 5.0 * 2 ** (throttles - 1))
-        if throttles > _MAX_THROTTLES or wait > self.opts.max_wait_seconds:
-            raise self._rate_limit_error(nsid, reset_at if reset_at is not None else time.time() + wait, wait)
-        log.warning("source %s: %s rate limited (ratelimit-limit %s); waiting %.0f s for the reset", self.source,
-                    nsid, resp.headers.get("ratelimit-limit", "?"), wait)
-        _sleep(wait)
-
-    def _rate_limit_error(self, nsid: str, reset_at: float, wait: float) -> RateLimitError:
-        when = datetime.fromtimestamp(reset_at, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        return RateLimitError(
-            f"source '{self.source}': Bluesky rate limit on {nsid} resets at {when} ({wait:.0f} s away, more than "
-            f"options.max_wait_seconds={self.opts.max_wait_seconds:g}); the next run resumes from the saved cursor",
-            reset_at=reset_at,
-        )
 
 
 def _reset_at(headers: httpx.Headers) -> float | None:

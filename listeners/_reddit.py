@@ -31,16 +31,15 @@ import praw
 import prawcore
 import requests
 from prawcore.const import ACCESS_TOKEN_PATH
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import AliasChoices, ConfigDict, Field, SecretStr, field_validator
 
 from listeners._base import Mention, Page, parse_options, registry
 from listeners._credentials import secret
+from listeners._http import HttpOptions, MaxRetries, MaxWait, Throttle, Timeout
 from listeners._normalize import BrandMatcher
 from storage.schema import Rejected
 from voxpop.config import Settings, Source
-from voxpop.errors import AccessError, ConfigError, RateLimitError, SourceError
-
-_sleep = time.sleep  # patched by tests: our backoff and rate-limit waits go through it
+from voxpop.errors import AccessError, ConfigError, SourceError
 
 PLATFORM = "reddit"
 CLIENT_ID_ENV = "VOXPOP_REDDIT_CLIENT_ID"
@@ -52,7 +51,6 @@ WEB_URL = "https://www.reddit.com"  # canonical links, whatever host the API cal
 CURSOR_VERSION = 1
 MAX_QUERY_LENGTH = 512  # Reddit rejects longer search queries
 DELETED_BODIES = frozenset({"[deleted]", "[removed]"})
-_MAX_THROTTLES = 5  # consecutive 429s on one request before giving up
 _TIME_FILTERS = (("hour", 3600), ("day", 86400), ("week", 7 * 86400), ("month", 28 * 86400),
                  ("year", 365 * 86400))
 _TIME_MARGIN = 120  # seconds of slack so a window surely covers the oldest post we still want
@@ -63,10 +61,11 @@ _T = TypeVar("_T")
 log = logging.getLogger(__name__)
 
 
-class RedditOptions(BaseModel):
+class RedditOptions(HttpOptions):
     """``options:`` of a reddit source; unknown keys are errors so a typo never goes unnoticed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True)
+    url_example = "https://oauth.reddit.com"
 
     subreddits: list[str] = Field(default_factory=lambda: ["all"],
                                   description="Subreddits to search, each its own listing ('a+b' is one multi).")
@@ -84,9 +83,9 @@ class RedditOptions(BaseModel):
                                             "per post (one request each; null = all).")
     listing_cap: int = Field(default=1000, ge=1, description="Items after which Reddit ends a listing.")
     max_gap_age_days: float = Field(default=7, gt=0, description="Give up re-reading a gap older than this.")
-    max_wait_seconds: float = Field(default=300, ge=0, description="Longest rate-limit wait before failing.")
-    max_retries: int = Field(default=5, ge=1, le=10, description="Attempts per page on 5xx / network errors.")
-    timeout_seconds: float = Field(default=16, gt=0, description="HTTP timeout per request.")
+    max_wait_seconds: MaxWait = 300
+    max_retries: MaxRetries = Field(default=5, description="Attempts per page on 5xx / network errors.")
+    timeout_seconds: Timeout = 16
     client_id_block: str | None = Field(default=None, description="Prefect Secret block with the client id.")
     client_secret_block: str | None = Field(default=None, description="Prefect Secret block with the secret.")
 
@@ -103,13 +102,6 @@ class RedditOptions(BaseModel):
                 raise ValueError(f"{name!r} is not a subreddit name (letters, digits, _; 'a+b' for a multi)")
             out.append(clean)
         return list(dict.fromkeys(out))
-
-    @field_validator("api_base", "reddit_url")
-    @classmethod
-    def _http_url(cls, v: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", v):
-            raise ValueError(f"must be an http(s) URL like https://oauth.reddit.com, not {v!r}")
-        return v.rstrip("/")
 
 
 # ---- queries ---------------------------------------------------------------------------------------
@@ -341,6 +333,9 @@ class _Api:
     def __init__(self, source: str, opts: RedditOptions, client_id: SecretStr, client_secret: SecretStr) -> None:
         self.source = source
         self.opts = opts
+        # prawcore paces the requests itself: ours only back off and wait out 429s
+        self._throttle = Throttle(source, log, max_wait=opts.max_wait_seconds, max_retries=opts.max_retries,
+                                  outage="Reddit may be down, the next run resumes from the saved cursor", beyond=False)
         self._http = requests.Session()
         self.reddit = praw.Reddit(
             site_name="DEFAULT",  # ignore praw_site / praw.ini sections: this source is configured here
@@ -384,6 +379,7 @@ class _Api:
 
         A status in ``tolerate`` (e.g. 404 for the comments of a post deleted since the search) returns None.
         """
+        what = f"the {where}"  # how our logs and errors name the request
         failures = throttles = 0
         while True:
             try:
@@ -393,49 +389,24 @@ class _Api:
                                   f"({exc.error}); {ENV_HINT}. {APP_HINT}") from None
             except prawcore.RequestException as exc:  # no response: DNS, refused, timeout
                 failures += 1
-                self._backoff(where, type(exc.original_exception).__name__, failures)
+                self._throttle.backoff(what, failures, type(exc.original_exception).__name__)
             except prawcore.ResponseException as exc:
                 status = exc.response.status_code
                 if status == 429:
                     throttles += 1
-                    self._wait_for_reset(exc.response, where, throttles)
+                    used = exc.response.headers.get("x-ratelimit-used", "?")
+                    self._throttle.wait_for_reset(throttles, what=what, limit=f"Reddit rate limit on {what}; it",
+                                                  retry_in=_retry_in(exc.response.headers),
+                                                  detail=f"429, {used} requests used")
                 elif status >= 500 or isinstance(exc, prawcore.BadJSON):
                     failures += 1
-                    self._backoff(where, f"HTTP {status}", failures)
+                    self._throttle.backoff(what, failures, f"HTTP {status}")
                 elif status in tolerate and ACCESS_TOKEN_PATH not in (exc.response.url or ""):
                     log.warning("source %s: skipping the %s (HTTP %d %s)", self.source, where, status,
                                 _reason(exc.response) or "")
                     return None
                 else:
                     raise self._error(exc, where, subreddit) from None
-
-    def _backoff(self, where: str, problem: str, failures: int) -> None:
-        if failures >= self.opts.max_retries:
-            raise SourceError(f"source '{self.source}': the {where} failed {failures} times ({problem}); Reddit "
-                              "may be down, the next run resumes from the saved cursor")
-        delay = min(60.0, 2.0 ** (failures - 1))
-        log.warning("source %s: %s failed (%s); retry %d in %.0f s", self.source, where, problem, failures, delay)
-        _sleep(delay)
-
-    def _wait_for_reset(self, resp: requests.Response, where: str, throttles: int) -> None:
-        wait = None
-        for name in ("x-ratelimit-reset", "retry-after"):  # Reddit sends seconds until the window resets
-            try:
-                wait = max(1.0, float(resp.headers.get(name, "")))
-                break
-            except ValueError:
-                continue
-        if wait is None:
-            wait = min(60.0, 5.0 * 2 ** (throttles - 1))
-        reset_at = time.time() + wait
-        if throttles > _MAX_THROTTLES or wait > self.opts.max_wait_seconds:
-            when = datetime.fromtimestamp(reset_at, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-            raise RateLimitError(f"source '{self.source}': Reddit rate limit on the {where}; it resets at {when} "
-                                 f"({wait:.0f} s away, options.max_wait_seconds={self.opts.max_wait_seconds:g}); "
-                                 "the next run resumes from the saved cursor", reset_at=reset_at)
-        log.warning("source %s: %s rate limited (429, %s requests used); waiting %.0f s for the reset",
-                    self.source, where, resp.headers.get("x-ratelimit-used", "?"), wait)
-        _sleep(wait)
 
     def _error(self, exc: prawcore.ResponseException, where: str, subreddit: str | None) -> SourceError:
         status = exc.response.status_code
@@ -473,6 +444,16 @@ class _Api:
                            f"{'token request' if token else where}{f' (reason {reason!r})' if reason else ''}: the "
                            "app has no Data API access (Reddit must approve new apps, see "
                            "https://www.reddit.com/wiki/api) or is disabled; check it at https://www.reddit.com/prefs/apps")
+
+
+def _retry_in(headers: Mapping[str, str]) -> float | None:
+    """Seconds until the window resets: Reddit sends them (not a time) in ``x-ratelimit-reset``, or Retry-After."""
+    for name in ("x-ratelimit-reset", "retry-after"):
+        try:
+            return float(headers.get(name, ""))
+        except ValueError:
+            continue
+    return None
 
 
 def _reason(resp: requests.Response) -> str | None:

@@ -23,17 +23,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import tweepy
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, model_validator
 from requests.adapters import HTTPAdapter
 from requests.utils import get_environ_proxies
 
 from listeners._base import Mention, Page, parse_options, registry
 from listeners._credentials import secret
+from listeners._http import HttpOptions, MaxRetries, MaxWait, MinInterval, Throttle, Timeout, lang_codes
 from storage.schema import Rejected
 from voxpop.config import Settings, Source
 from voxpop.errors import AccessError, ConfigError, RateLimitError, SourceError
-
-_sleep = time.sleep  # patched by tests: every wait (pacing, backoff, rate limits) goes through it
 
 PLATFORM = "x"
 X_API = "https://api.twitter.com"  # the host tweepy hard-codes
@@ -43,21 +42,19 @@ CURSOR_VERSION = 1
 TWEET_FIELDS = ("created_at", "public_metrics", "conversation_id", "referenced_tweets", "lang", "author_id",
                 "in_reply_to_user_id", "note_tweet", "withheld")
 RECENT_DAYS = 7  # recent search covers the last 7 days
-_MAX_THROTTLES = 5  # consecutive 429s on one request before giving up
 _MAX_WINDOW_FIXES = 3  # saved ids refused as too old, per query and run
 _TWEET_ID = re.compile(r"^[0-9]{1,20}$")
 _HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")  # X usernames; Bluesky-style handles with dots are skipped
 _HASHTAG = re.compile(r"^[^\W]+$")
 _BARE = re.compile(r"^[^\W_]+$")  # one word in any script: no quotes needed
 _RESERVED = {"OR", "AND", "NOT"}
-_LANG = re.compile(r"^[a-z]{2,3}$")
 log = logging.getLogger(__name__)
 
 
-class XOptions(BaseModel):
+class XOptions(HttpOptions):
     """``options:`` of an x source; unknown keys are errors so a typo never goes unnoticed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    url_example = X_API
 
     api_base: str = Field(default=X_API, description="API host; point it at a proxy or a fake for tests.")
     archive: bool = Field(default=False, description="Full-archive search (/2/tweets/search/all): Pro/Enterprise.")
@@ -67,27 +64,11 @@ class XOptions(BaseModel):
     max_pages: int | None = Field(default=10, ge=1, description="Pages per query per run; the rest resumes later.")
     max_query_length: int = Field(default=512, ge=64, le=4096, description="Query length limit of your access tier.")
     lookback_days: float | None = Field(default=None, gt=0, description="First run: how far back to collect.")
-    min_interval_seconds: float = Field(default=1.1, ge=0, description="Minimum gap between requests.")
-    max_wait_seconds: float = Field(default=900, ge=0, description="Longest rate-limit wait before failing.")
-    max_retries: int = Field(default=5, ge=1, le=10, description="Attempts per request on 5xx / timeouts.")
-    timeout_seconds: float = Field(default=30, gt=0, description="HTTP timeout per request.")
+    min_interval_seconds: MinInterval = 1.1
+    max_wait_seconds: MaxWait = 900
+    max_retries: MaxRetries = 5
+    timeout_seconds: Timeout = 30
     bearer_token_block: str | None = Field(default=None, description="Prefect Secret block with the bearer token.")
-
-    @field_validator("api_base")
-    @classmethod
-    def _http_url(cls, v: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", v):
-            raise ValueError(f"must be an http(s) URL like {X_API}, not {v!r}")
-        return v.rstrip("/")
-
-    @field_validator("lang")
-    @classmethod
-    def _lang_codes(cls, v: str | list[str] | None) -> str | list[str] | None:
-        codes = [v] if isinstance(v, str) else (v or [])
-        bad = [c for c in codes if not _LANG.match(c)]
-        if bad:
-            raise ValueError(f"language codes must be ISO 639-1 like 'az' or 'tr', not {bad}")
-        return v
 
     @model_validator(mode="after")
     def _tier_limits(self) -> XOptions:
@@ -103,7 +84,7 @@ class XOptions(BaseModel):
 
     def langs(self) -> list[str]:
         """The language hint as a list."""
-        return [self.lang] if isinstance(self.lang, str) else list(self.lang or [])
+        return lang_codes(self.lang)
 
 
 # ---- queries -------------------------------------------------------------------------------------------
@@ -261,9 +242,13 @@ class _XApi:
         self._client = tweepy.Client(bearer_token=token.get_secret_value(), return_type=requests.Response,
                                      wait_on_rate_limit=False)
         self._client.session.mount(X_API + "/", _HostAdapter(opts.api_base, opts.timeout_seconds))
-        self._last_request: float | None = None
-        self._not_before: float | None = None  # Unix time: the window said remaining=0 until then
         self.endpoint = "full-archive search" if opts.archive else "recent search"
+        self._what = f"X {self.endpoint}"  # names the request in logs and errors
+        self._limit = f"X rate limit on {self.endpoint}"
+        # X rounds its reset down to the second: wait one more so the first request after it does not 429
+        self._throttle = Throttle(source, log, max_wait=opts.max_wait_seconds, max_retries=opts.max_retries,
+                                  min_interval=opts.min_interval_seconds, slack=1.0, resume="the cursor",
+                                  outage="X may be down, the next run resumes where this one stopped")
 
     def __repr__(self) -> str:
         return f"_XApi(source={self.source!r}, api_base={self.opts.api_base!r}, endpoint={self.endpoint!r})"
@@ -278,7 +263,7 @@ class _XApi:
         call = self._client.search_all_tweets if self.opts.archive else self._client.search_recent_tweets
         failures = throttles = 0
         while True:
-            self._pace()
+            self._throttle.pace(self._limit)
             try:
                 resp = call(query, **params)
             except tweepy.TooManyRequests as exc:
@@ -287,11 +272,11 @@ class _XApi:
                 continue
             except tweepy.TwitterServerError as exc:
                 failures += 1
-                self._retry_or_fail(failures, f"HTTP {_status(exc)} {_problem(exc)[1]}".strip())
+                self._throttle.backoff(self._what, failures, f"HTTP {_status(exc)} {_problem(exc)[1]}".strip())
                 continue
             except (requests.Timeout, requests.ConnectionError) as exc:
                 failures += 1
-                self._retry_or_fail(failures, type(exc).__name__)
+                self._throttle.backoff(self._what, failures, type(exc).__name__)
                 continue
             except tweepy.HTTPException as exc:
                 raise self._error(exc, query) from None
@@ -299,8 +284,8 @@ class _XApi:
                 raise SourceError(f"source '{self.source}': cannot call {self.opts.api_base} ({type(exc).__name__});"
                                   " check options.api_base") from None
             finally:
-                self._last_request = time.monotonic()
-            self._note_window(resp.headers)
+                self._throttle.sent()
+            self._throttle.note_window(resp.headers.get("x-rate-limit-remaining"), _reset_at(resp.headers))
             return self._json(resp)
 
     # ---- errors ----------------------------------------------------------------------------------
@@ -329,35 +314,7 @@ class _XApi:
             return SourceError(f"{where}: 404 from {self.opts.api_base}; check options.api_base")
         return SourceError(f"{where} answered {status} {title} ({detail[:200]})")
 
-    def _retry_or_fail(self, failures: int, problem: str) -> None:
-        if failures >= self.opts.max_retries:
-            raise SourceError(f"source '{self.source}': X {self.endpoint} failed {failures} times ({problem}); "
-                              "X may be down, the next run resumes where this one stopped")
-        delay = min(2.0 ** (failures - 1), 60.0)
-        log.warning("source %s: X %s failed (%s); retry %d in %.0f s", self.source, self.endpoint, problem,
-                    failures, delay)
-        _sleep(delay)
-
     # ---- rate limits -----------------------------------------------------------------------------
-    def _pace(self) -> None:
-        """Keep ``min_interval_seconds`` between requests and honour an exhausted rate-limit window."""
-        wait = 0.0
-        if self._not_before is not None:
-            wait = self._not_before - time.time()
-            reset_at, self._not_before = self._not_before, None
-            if wait > self.opts.max_wait_seconds:
-                raise self._rate_limit_error(reset_at, wait)
-        if self._last_request is not None:
-            wait = max(wait, self.opts.min_interval_seconds - (time.monotonic() - self._last_request))
-        if wait > 0:
-            _sleep(wait)
-
-    def _note_window(self, headers: Mapping[str, str]) -> None:
-        """A success with ``x-rate-limit-remaining: 0`` means the next call would 429: wait for the reset first."""
-        if headers.get("x-rate-limit-remaining", "").strip() == "0":
-            reset = _reset_at(headers)
-            self._not_before = reset + 1 if reset is not None else None
-
     def _wait_for_reset(self, exc: tweepy.TooManyRequests, throttles: int) -> None:
         _, detail, body = _problem(exc)
         reset_at = float(exc.reset_time) if exc.reset_time is not None else _reset_at(exc.response.headers)
@@ -365,20 +322,9 @@ class _XApi:
             raise RateLimitError(f"source '{self.source}': X says the usage cap is reached ({detail[:200]}): your "
                                  "plan's monthly post cap is used up; it resets with the billing period, or "
                                  "upgrade the access tier", reset_at=reset_at)
-        wait = max(1.0, reset_at - time.time() + 1) if reset_at is not None else min(60.0, 5.0 * 2 ** (throttles - 1))
-        if throttles > _MAX_THROTTLES or wait > self.opts.max_wait_seconds:
-            raise self._rate_limit_error(reset_at if reset_at is not None else time.time() + wait, wait)
-        log.warning("source %s: X %s rate limited (x-rate-limit-limit %s); waiting %.0f s for the reset", self.source,
-                    self.endpoint, exc.response.headers.get("x-rate-limit-limit", "?"), wait)
-        _sleep(wait)
-
-    def _rate_limit_error(self, reset_at: float, wait: float) -> RateLimitError:
-        when = datetime.fromtimestamp(reset_at, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        return RateLimitError(
-            f"source '{self.source}': X rate limit on {self.endpoint} resets at {when} ({wait:.0f} s away, more "
-            f"than options.max_wait_seconds={self.opts.max_wait_seconds:g}); the next run resumes from the cursor",
-            reset_at=reset_at,
-        )
+        per_window = exc.response.headers.get("x-rate-limit-limit", "?")
+        self._throttle.wait_for_reset(throttles, what=self._what, limit=self._limit, reset_at=reset_at,
+                                      detail=f"x-rate-limit-limit {per_window}")
 
     def _json(self, resp: requests.Response) -> dict[str, Any]:
         try:

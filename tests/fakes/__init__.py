@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
+import listeners._http as http_mod
+
 SCENARIOS = (
     "pages",  # several pages of results, all valid
     "rate_limit",  # first request 429 with the platform's reset header, then success
@@ -104,6 +106,22 @@ class FakeServer:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class SleepRecorder:
+    """Records the waits of the HTTP listeners instead of sleeping: they all go through ``listeners._http._sleep``."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+        self._real: Callable[[float], None] | None = None
+
+    def start(self) -> None:
+        self._real = http_mod._sleep
+        http_mod._sleep = self.seconds.append
+
+    def stop(self) -> None:
+        if self._real is not None:
+            http_mod._sleep, self._real = self._real, None
 
 
 class Harness(Protocol):

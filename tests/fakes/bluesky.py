@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import listeners._bluesky as bluesky_mod
-from tests.fakes import HARNESSES, FakeServer, Request, Response
+from tests.fakes import HARNESSES, FakeServer, Request, Response, SleepRecorder
 
 HANDLE = "narmart-watch.bsky.social"
 PASSWORD = "abcd-efgh-ijkl-mnop"  # noqa: S105 - the fake's app password
@@ -338,18 +338,17 @@ class BlueskyHarness:
     def __init__(self) -> None:
         self.fake = FakeBluesky()
         self.server = FakeServer(self._handle)
-        self._sleeps: list[float] = []
-        self._real_sleep = bluesky_mod._sleep
+        self._sleeps = SleepRecorder()
 
     def _handle(self, req: Request) -> Response:
         return self.fake(req)
 
     def start(self) -> None:
         self.server.__enter__()
-        bluesky_mod._sleep = self._sleeps.append
+        self._sleeps.start()
 
     def stop(self) -> None:
-        bluesky_mod._sleep = self._real_sleep
+        self._sleeps.stop()
         self.server.__exit__(None, None, None)
 
     def source(self) -> dict[str, Any]:
@@ -363,7 +362,7 @@ class BlueskyHarness:
         # A fresh fake per scenario, but ids keep counting (real record keys never repeat) and every token
         # ever handed out stays listed for secrets().
         self.fake = FakeBluesky(issued=self.fake.issued, counter=self.fake.counter)
-        self._sleeps.clear()
+        self._sleeps.seconds.clear()
         fake = self.fake
         if scenario in {"pages", "rate_limit", "server_error", "unauthorized", "forbidden"}:
             ids = _pages(fake)
@@ -378,7 +377,7 @@ class BlueskyHarness:
         self.fake.healed = True
 
     def sleeps(self) -> list[float]:
-        return list(self._sleeps)
+        return list(self._sleeps.seconds)
 
     def secrets(self) -> list[str]:
         return [PASSWORD, *self.fake.issued]

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 import prawcore.rate_limit
 import prawcore.sessions
 
+import listeners._http as http_mod
 import listeners._reddit as reddit_mod
 from tests.fakes import HARNESSES, FakeServer, Request, Response
 
@@ -456,7 +457,7 @@ class RedditHarness:
     def __init__(self) -> None:
         self.fake = FakeReddit()
         self.server = FakeServer(self._handle)
-        self.our_sleeps: list[float] = []  # listeners._reddit._sleep: backoff and 429 waits
+        self.our_sleeps: list[float] = []  # listeners._http._sleep: our backoff and 429 waits
         self.core_sleeps: list[float] = []  # prawcore's own pacing and retry sleeps
         self._saved: list[tuple[Any, str, Any]] = []
 
@@ -466,7 +467,7 @@ class RedditHarness:
     def start(self) -> None:
         self.server.__enter__()
         clock = _PrawcoreClock(self.core_sleeps)
-        for module, name, value in ((reddit_mod, "_sleep", self.our_sleeps.append),
+        for module, name, value in ((http_mod, "_sleep", self.our_sleeps.append),
                                     (prawcore.sessions, "time", clock), (prawcore.rate_limit, "time", clock)):
             self._saved.append((module, name, getattr(module, name)))
             setattr(module, name, value)

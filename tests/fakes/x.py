@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import listeners._x as x_mod
-from tests.fakes import HARNESSES, FakeServer, Request, Response
+from tests.fakes import HARNESSES, FakeServer, Request, Response, SleepRecorder
 
 BEARER = "AAAA-test-bearer-Zk93"
 PAGE_SIZE = 10  # the harness asks for 10 posts per page (X's minimum), so small fixtures span pages
@@ -534,18 +534,17 @@ class XHarness:
     def __init__(self) -> None:
         self.fake = FakeX()
         self.server = FakeServer(self._handle)
-        self._sleeps: list[float] = []
-        self._real_sleep = x_mod._sleep
+        self._sleeps = SleepRecorder()
 
     def _handle(self, req: Request) -> Response:
         return self.fake(req)
 
     def start(self) -> None:
         self.server.__enter__()
-        x_mod._sleep = self._sleeps.append
+        self._sleeps.start()
 
     def stop(self) -> None:
-        x_mod._sleep = self._real_sleep
+        self._sleeps.stop()
         self.server.__exit__(None, None, None)
 
     def source(self) -> dict[str, Any]:
@@ -557,7 +556,7 @@ class XHarness:
     def load(self, scenario: str) -> set[str]:
         # A fresh fake per scenario; ids keep counting (and are time-based) so they never repeat.
         self.fake = FakeX(counter=self.fake.counter)
-        self._sleeps.clear()
+        self._sleeps.seconds.clear()
         self.server.requests.clear()
         fake = self.fake
         if scenario in {"pages", "rate_limit", "server_error", "unauthorized", "forbidden"}:
@@ -574,7 +573,7 @@ class XHarness:
         self.fake.healed = True
 
     def sleeps(self) -> list[float]:
-        return list(self._sleeps)
+        return list(self._sleeps.seconds)
 
     def secrets(self) -> list[str]:
         return [BEARER]
