@@ -575,8 +575,9 @@ Held-out test:
 - UMSAB validation averages below the 66 the project aims for: UMSAB's Hindi is romanised Hinglish whose
   labels no model here learns (35.9 macro-F1 for a character n-gram model in 5-fold cross-validation on
   Hindi train itself, near the 33 of chance), and e5-small, even with the LoRA adapter on its top layers,
-  trails XLM-T's fully fine-tuned, tweet-pretrained encoder on the other seven languages. With 324 tweets
-  per language, validation averages move by about a point between training runs.
+  trails XLM-T's fully fine-tuned, tweet-pretrained encoder on the other seven languages. Fine-tuning all
+  12 of e5-small's layers outright, the bound of any adapter, reaches 64.7 alone (docs/benchmarks.md).
+  With 324 tweets per language, validation averages move by about a point between training runs.
 - Sarcasm and mixed-language posts are the main error sources; Armenian in Latin letters is weaker than
   Armenian script.
 - For higher accuracy on a machine that can download it, set `model.sentiment` to
