@@ -12,8 +12,10 @@ DEMO = Path(__file__).resolve().parents[1] / "voxpop" / "demo.yaml"
 
 
 @pytest.mark.parametrize("path", [EXAMPLE, DEMO])
-def test_shipped_configs_are_valid(path: Path) -> None:
-    settings = load_settings(path)
+def test_shipped_configs_are_valid(path: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "voxpop.yaml"  # where they are used: `voxpop demo` copies demo.yaml out of the package
+    copy.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = load_settings(copy)
     assert settings.brands
     assert settings.storage.path.is_absolute()
 
@@ -123,3 +125,31 @@ def test_cli_reports_bad_config_without_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["check", "-c", str(good), "--explain"])
     assert result.exit_code == 0
     assert "storage.path" in result.output
+
+
+def test_report_out_dir_inside_the_source_tree_is_refused_in_one_line(tmp_path: Path) -> None:
+    """`out_dir: reports` beside a config in the checkout's root is the `reports` package: refuse it."""
+    from typer.testing import CliRunner
+
+    from voxpop.cli import app
+
+    root = Path(__file__).resolve().parents[1]
+    bank = {"brands": [{"name": "Kapital Bank", "keywords": ["Kapital Bank"]}],
+            "competitors": [{"name": "ABB", "keywords": ["ABB$"]}, {"name": "Leobank", "keywords": ["Leobank"]}]}
+    for out_dir in ("reports", "reports/kapital", "./voxpop/../nlp"):
+        with pytest.raises(ConfigError, match=r"report\.out_dir .* is inside voxpop's source folder") as exc:
+            settings_from_mapping({**bank, "report": {"out_dir": out_dir}}, base=root)
+        assert "\n" not in str(exc.value)
+        assert "set report.out_dir to a folder outside it" in str(exc.value)
+    ok = settings_from_mapping({**bank, "report": {"out_dir": "voxpop-reports"}}, base=root)
+    assert ok.report.out_dir == root / "voxpop-reports"
+    config = tmp_path / "voxpop.yaml"
+    config.write_text("brands: [{name: Kapital Bank, keywords: [Kapital Bank]}]\n"
+                      f"report: {{out_dir: {root / 'reports'}}}\n", encoding="utf-8")
+    before = sorted(p.name for p in (root / "reports").iterdir())
+    for command in (["check"], ["report"]):
+        result = CliRunner().invoke(app, [*command, "-c", str(config)])
+        assert result.exit_code == 2, command
+        assert "is inside voxpop's source folder" in result.output
+        assert "Traceback" not in result.output
+    assert sorted(p.name for p in (root / "reports").iterdir()) == before

@@ -288,7 +288,26 @@ def settings_from_mapping(
         raise ConfigError(f"{origin}: invalid configuration\n" + format_validation_error(exc)) from None
     finally:
         _yaml_data.reset(token)
-    return settings.resolve_paths(base or Path.cwd())
+    settings = settings.resolve_paths(base or Path.cwd())
+    _refuse_out_dir_in_sources(settings.report.out_dir, origin)
+    return settings
+
+
+# voxpop's own folders (next to this package): reports written there would mix generated HTML into the
+# source tree, e.g. `out_dir: reports` beside a config in the checkout's root is the `reports` package.
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+_SOURCE_DIRS = ("benchmarks", "docs", "flows", "listeners", "nlp", "reports", "storage", "tests", "voxpop")
+
+
+def _refuse_out_dir_in_sources(out_dir: Path, origin: str) -> None:
+    """One-line ConfigError when ``report.out_dir`` is (inside) one of voxpop's source folders."""
+    for name in _SOURCE_DIRS:
+        folder = _SOURCE_ROOT / name
+        if out_dir == folder or folder in out_dir.parents:
+            raise ConfigError(
+                f"{origin}: report.out_dir {out_dir} is inside voxpop's source folder {folder}; "
+                "set report.out_dir to a folder outside it, e.g. voxpop-reports"
+            )
 
 
 def format_validation_error(exc: ValidationError) -> str:
