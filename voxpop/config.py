@@ -142,7 +142,11 @@ class Report(_Model):
     """Report defaults."""
 
     lang: Literal["en", "az", "tr", "hy", "ru"] = Field(default="en", description="Interface language.")
-    out_dir: Path = Field(default=Path("voxpop-reports"), description="Where HTML/Markdown reports go.")
+    out_dir: Path = Field(
+        default=Path("voxpop-reports"),
+        description="Where HTML/Markdown reports go; refused inside voxpop's source folders (`reports` there is "
+        "the report package).",
+    )
     window_days: int = Field(
         default=14, ge=1, le=366, description="Current period length for growth comparisons."
     )
