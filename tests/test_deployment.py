@@ -167,6 +167,7 @@ def operator(tmp_path: Path) -> Iterator[Operator]:
         "PREFECT_UI_ENABLED": "false",
         # Only to make the test fast: shorter server and worker loops than the defaults.
         "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5",
+        "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_RUNS": "3",  # not 100 future runs per 30 s deployment
         "PREFECT_WORKER_QUERY_SECONDS": "2",
         "PREFECT_LOGGING_LEVEL": "INFO",
     })
