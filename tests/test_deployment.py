@@ -86,11 +86,20 @@ def readme_commands(port: int) -> list[str]:
 
 
 def _copy_checkout(dest: Path) -> Path:
-    """A fresh-clone-like copy: tracked sources only, none of the local venv, data or caches."""
-    junk = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "*.egg-info",
-                                  "voxpop-demo", "data", "voxpop-data", "voxpop-reports", "voxpop.yaml",
-                                  "test-artifacts", ".cache")
-    shutil.copytree(ROOT, dest, ignore=junk)
+    """A fresh-clone-like copy: the files git would check out (tracked or new, not ignored), so none of the
+    local venv, data, reports or voxpop.yaml."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=False)
+    if listed.returncode != 0:  # not a git checkout (an sdist): the same idea by name, top level only
+        top = {".venv", "voxpop-demo", "data", "voxpop-data", "voxpop-reports", "voxpop.yaml", "test-artifacts"}
+        shutil.copytree(ROOT, dest, ignore=lambda d, names: [n for n in names if (Path(d) == ROOT and n in top)
+                                                             or n in {"__pycache__", ".pytest_cache", ".git"}])
+        return dest
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        src = ROOT / name
+        if src.is_file() and name != "voxpop.yaml":
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
     return dest
 
 
@@ -241,6 +250,8 @@ def test_readme_prefect_section_schedules_and_completes_listen_and_report(operat
     port = _free_port()
     commands = readme_commands(port)
     positions = [next((i for i, c in enumerate(commands) if e in c), -1) for e in EXPECTED]
+    assert (operator.cwd / "nlp" / "data" / "stopwords").is_dir()  # the copy holds every source file
+    assert not (operator.cwd / ".venv").exists()
     assert -1 not in positions, f"README lacks {[e for e, p in zip(EXPECTED, positions, strict=True) if p < 0]}"
     assert positions == sorted(positions), "README's Prefect commands are out of order"
     op = operator
