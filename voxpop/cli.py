@@ -365,10 +365,26 @@ def check(
         out.print(table)
         return
 
+    from listeners import registry  # noqa: PLC0415
+
     try:
         settings = load_settings(config)
     except VoxpopError as exc:
         raise _fail(exc) from None
+    errors: list[str] = []
+    for src in settings.sources:  # built as `listen` builds them: the same option checks, no request made
+        problems, warnings = registry.check(src, settings)
+        if not src.enabled:  # listen never builds a disabled source; say what enabling it would hit
+            warnings, problems = [*problems, *warnings], []
+            warnings = [f"{w} (source disabled)" for w in warnings]
+        errors += problems
+        for warning in warnings:
+            console.print(f"[yellow]warning:[/] {escape(warning)}")
+    if errors:
+        console.print(f"[bold red]error:[/] {escape(str(config))}: {len(errors)} problem(s) in sources")
+        for line in errors:
+            console.print(f"  - {escape(line)}", highlight=False)
+        raise typer.Exit(code=2)
     out.print(f"[green]ok[/] {config}: {len(settings.brands)} brand(s), {len(settings.competitors)} competitor(s), "
               f"{len(settings.sources)} source(s); data in {settings.storage.path}")
 
