@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from nlp import Scorer
 from storage import MentionStore, connect
 from tests.conftest import KeywordSentiment
 from tests.factories import scored
+from tests.test_topics import _themed_records  # its themed corpus, with vectors
 from voxpop.cli import app
 from voxpop.config import load_settings
 
@@ -128,3 +129,19 @@ def test_unknown_step_is_one_line(project: Path) -> None:
     assert result.exit_code == 2
     assert "unknown step(s) ['moods']" in result.output
     assert "Traceback" not in result.output
+
+
+def test_topics_refit_on_the_range_only_writes_what_changed(settings_factory: Any) -> None:
+    settings = settings_factory()
+    store = MentionStore(settings.storage.path)
+    records, vecs = _themed_records(45, datetime(2026, 10, 1, tzinfo=UTC))
+    store.upsert(records, embeddings=vecs, encoder="enc")
+    first = rescore(settings, start=date(2026, 10, 1), end=date(2026, 10, 31), steps=("topics",))
+    assert first.topics is not None
+    assert len(first.topics["topics"]) == 3
+    assert first.topics["changed"] > 120
+    stamp = {p: p.stat().st_mtime_ns for p in store.files()}
+    second = rescore(settings, start=date(2026, 10, 1), end=date(2026, 10, 31), steps=("topics",))
+    assert second.topics is not None
+    assert second.topics["changed"] == 0
+    assert {p: p.stat().st_mtime_ns for p in store.files()} == stamp  # nothing rewritten
