@@ -82,7 +82,8 @@ def test_rescore_renames_quarantines_and_then_changes_nothing(project: Path) -> 
     assert _mentions(project) == rows
     result = CliRunner().invoke(app, ["rescore", "-c", str(project)])
     assert result.exit_code == 0, result.output
-    assert "nothing changed: 15 mentions on 3 days are up to date" in " ".join(result.output.split())
+    said = " ".join(result.output.split())
+    assert "nothing changed: 15 mentions on 3 days are up to date (brands, lang, sentiment, aspects)" in said
 
 
 def test_renaming_a_brand_moves_its_rows(project: Path) -> None:

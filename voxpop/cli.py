@@ -220,6 +220,8 @@ def rescore(
         raise _fail(exc) from None
     try:
         settings = load_settings(config)
+        if only is None and not settings.topics.enabled:  # as listen does; `--only topics` still refits
+            steps = tuple(s for s in steps if s != "topics")
         with Progress(*_BAR, console=console) as bar:
             task_id = bar.add_task("rescoring days", total=None)
             summary = run_rescore(settings, start=start_d, end=end_d, steps=steps,
