@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -104,15 +104,24 @@ def refresh_topics(settings: Settings, logger: logging.Logger | logging.LoggerAd
     Mentions without a stored embedding (scored by a model that does not embed) get no topic; mentions
     older than the window keep theirs, and so does the window when no topic is found at all.
     """
+    days = MentionStore(settings.storage.path).days()
+    window = [d for d in days if d > days[-1] - timedelta(days=settings.topic_window_days())] if days else []
+    return fit_topics(settings, window, logger)
+
+
+def fit_topics(settings: Settings, window: list[date],
+               logger: logging.Logger | logging.LoggerAdapter[Any]) -> dict[str, Any]:
+    """Fit topics on the mentions of the ``window`` days and write their labels (``voxpop rescore`` too).
+
+    Labels are written only when one differs from what is stored, so refitting unchanged data writes nothing.
+    """
     store = MentionStore(settings.storage.path)
-    days = store.days()
     summary: dict[str, Any] = {"start": None, "end": None, "mentions": 0, "embedded": 0, "labelled": 0,
-                               "seconds": 0.0, "topics": []}
-    if not days:
+                               "changed": 0, "seconds": 0.0, "topics": []}
+    if not window:
         logger.info("topics: no mentions stored yet")
         return summary
-    window = [d for d in days if d > days[-1] - timedelta(days=settings.topic_window_days())]
-    mentions = store.read(window, ["mention_id", "text", "lang"])
+    mentions = store.read(window, ["mention_id", "text", "lang", "topic"])
     vectors = store.embeddings(window)
     summary.update(start=window[0].isoformat(), end=window[-1].isoformat(), mentions=mentions.num_rows)
     if vectors.skipped:
@@ -132,8 +141,13 @@ def refresh_topics(settings: Settings, logger: logging.Logger | logging.LoggerAd
     began = time.perf_counter()
     model = TopicModel(min_topic_size=settings.topics.min_topic_size, exclude_terms=topic_terms(settings))
     result = model.fit(ids, texts, matrix, langs)
+    stored = dict(zip(mentions["mention_id"].to_pylist(), mentions["topic"].to_pylist(), strict=True))
     if result.topics:
-        summary["labelled"] = store.set_topics(result.labels, window)
+        summary["changed"] = sum(result.labels.get(mid) != topic for mid, topic in stored.items())
+        if summary["changed"]:
+            summary["labelled"] = store.set_topics(result.labels, window)
+        else:
+            summary["labelled"] = sum(topic is not None for topic in stored.values())
     else:  # too few mentions or no structure: keep whatever labels an earlier, richer fit gave
         logger.info("topics: none found; existing labels left as they are")
     summary["seconds"] = round(time.perf_counter() - began, 1)

@@ -14,9 +14,10 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
+from listeners._credentials import secret_blocks_unchecked
 from storage.schema import Rejected
 from voxpop.config import Settings, Source
-from voxpop.errors import ConfigError
+from voxpop.errors import ConfigError, MissingCredentialsError, VoxpopError
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,37 @@ class _Registry:
         return factory(source, settings)
 
 
+    def check(self, source: Source, settings: Settings) -> tuple[list[str], list[str]]:
+        """(errors, warnings) for one source, found by building its listener exactly as ``listen`` does.
+
+        No request is made: listeners read files and talk to APIs only in ``pages()``. Credentials are
+        looked up (environment variables; a named Prefect Secret block is taken on trust, not loaded), and a
+        missing one is a warning, since ``listen`` skips such a source. A file source's missing path is a
+        warning too: the export may not have been dropped there yet.
+        """
+        try:
+            listener = self.create(source, settings)
+        except ConfigError as exc:
+            return list(exc.problems), []
+        except VoxpopError as exc:
+            return [str(exc)], []
+        warnings = []
+        read = getattr(listener, "read_credentials", None)
+        if read is not None:
+            try:
+                with secret_blocks_unchecked():
+                    read()
+            except MissingCredentialsError as exc:
+                warnings.append(f"{exc} (listen skips this source until then)")
+        files = getattr(listener, "files", None)
+        if files is not None:
+            try:
+                files()
+            except VoxpopError as exc:
+                warnings.append(str(exc))
+        return [], warnings
+
+
 registry = _Registry()
 
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
@@ -114,4 +146,6 @@ def parse_options(model: type[OptionsT], source: Source) -> OptionsT:
                    if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, "))
             lines.append(f"  - options.{loc}: {msg}")
         head = f"source '{source.name}' (type {source.type}): invalid options"
-        raise ConfigError("\n".join([head, *lines])) from None
+        problems = tuple(f"source '{source.name}' (type {source.type}): {line.strip().removeprefix('- ')}"
+                         for line in lines)
+        raise ConfigError("\n".join([head, *lines]), problems) from None

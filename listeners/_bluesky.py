@@ -446,13 +446,16 @@ class BlueskyListener:
         opts = parse_options(BlueskyOptions, source)
         return cls(source.name, build_queries(source, settings), BrandMatcher(settings), opts)
 
-    def _client(self) -> _XrpcClient:
-        opts = self.options
-        extra = opts.model_dump(include={"handle_block", "app_password_block"})
+    def read_credentials(self) -> tuple[SecretStr, SecretStr]:
+        """(handle, app password); ``voxpop check`` calls this to warn about missing ones."""
+        extra = self.options.model_dump(include={"handle_block", "app_password_block"})
         handle = secret(self.name, HANDLE_ENV, options=extra, block_option="handle_block", hint=HANDLE_HINT)
         password = secret(self.name, PASSWORD_ENV, options=extra, block_option="app_password_block",
                           hint=PASSWORD_HINT)
-        return _XrpcClient(self.name, opts, handle, password)
+        return handle, password
+
+    def _client(self) -> _XrpcClient:
+        return _XrpcClient(self.name, self.options, *self.read_credentials())
 
     def _initial_state(self, cursor: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
         saved = (cursor or {}).get("queries")

@@ -1,8 +1,10 @@
 """Turn source ``Mention`` objects into storage records: brand matching and author pseudonymisation.
 
 Brand terms match at word starts in a normalised, ASCII-folded form, so "Narmart'tan", "#NarmartPayız",
-"Нармарте" and "@narmart" all count. A mention that matches no tracked brand (or only through an
-excluded term) is dropped and counted, not quarantined: search APIs return such noise by design.
+"Нармарте" and "@narmart" all count. A term ending in ``$`` matches whole words only, and so does every other
+term of the brand with the same form, its name included (``ABB`` with ``ABB$`` never matches "Abbas").
+A mention that matches no tracked brand (or only through an excluded term) is dropped and counted, not
+quarantined: search APIs return such noise by design.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from listeners._base import Mention
 from voxpop.config import Brand, Settings
-from voxpop.text import match_form, term_pattern
+from voxpop.text import match_form, term_pattern, whole_word_terms
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,10 @@ class BrandMatcher:
     def __init__(self, settings: Settings) -> None:
         compiled = []
         for brand, is_comp in settings.all_brands():
-            terms = tuple((t, term_pattern([t])) for t in brand.terms())
-            compiled.append(_CompiledBrand(brand, is_comp, terms, term_pattern(brand.exclude)))
+            # The name is one of the terms and obeys the same rule: `ABB$` among the keywords makes "ABB" whole-word.
+            terms = tuple((t, term_pattern([w])) for t, w in zip(brand.terms(), whole_word_terms(brand.terms()),
+                                                                 strict=True))
+            compiled.append(_CompiledBrand(brand, is_comp, terms, term_pattern(whole_word_terms(brand.exclude))))
         self._brands = compiled
         self._by_name = {c.brand.name: c for c in compiled}
 

@@ -525,12 +525,16 @@ class RedditListener:
         """(subreddit, query, cursor key) for every listing this source reads."""
         return [(sub, q, f"r/{sub}: {q.render()}") for sub in self.options.subreddits for q in self.queries]
 
-    def _client(self) -> _Api:
+    def read_credentials(self) -> tuple[SecretStr, SecretStr]:
+        """(client id, client secret); ``voxpop check`` calls this to warn about missing ones."""
         extra = self.options.model_dump(include={"client_id_block", "client_secret_block"})
         client_id = secret(self.name, CLIENT_ID_ENV, options=extra, block_option="client_id_block", hint=APP_HINT)
         client_secret = secret(self.name, CLIENT_SECRET_ENV, options=extra, block_option="client_secret_block",
                                hint=APP_HINT)
-        return _Api(self.name, self.options, client_id, client_secret)
+        return client_id, client_secret
+
+    def _client(self) -> _Api:
+        return _Api(self.name, self.options, *self.read_credentials())
 
     def _initial_state(self, cursor: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
         saved = (cursor or {}).get("listings")

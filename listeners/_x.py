@@ -499,10 +499,13 @@ class XListener:
         opts = parse_options(XOptions, source)
         return cls(source.name, build_queries(source, settings, opts), opts)
 
+    def read_credentials(self) -> SecretStr:
+        """The bearer token (``voxpop check`` calls this to warn about a missing one)."""
+        return secret(self.name, TOKEN_ENV, options=self.options.model_dump(include={"bearer_token_block"}),
+                      block_option="bearer_token_block", hint=TOKEN_HINT)
+
     def _api(self) -> _XApi:
-        token = secret(self.name, TOKEN_ENV, options=self.options.model_dump(include={"bearer_token_block"}),
-                       block_option="bearer_token_block", hint=TOKEN_HINT)
-        return _XApi(self.name, self.options, token)
+        return _XApi(self.name, self.options, self.read_credentials())
 
     def _initial_state(self, cursor: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
         saved = (cursor or {}).get("queries")

@@ -137,6 +137,14 @@ class MentionStore:
         return Embeddings(ids=table["mention_id"].to_pylist(), vectors=flat.reshape(-1, dim).astype(np.float32),
                           encoder=encoder, skipped=sum(counts.values()) - table.num_rows)
 
+    def embedding_encoders(self, day: date) -> dict[str, str]:
+        """mention_id -> encoder name of the vectors stored for ``day`` (empty when there are none)."""
+        path = self.embedding_path(day)
+        if not path.exists():
+            return {}
+        table = self._read_embeddings(path).select(["mention_id", "encoder"])
+        return dict(zip(table["mention_id"].to_pylist(), table["encoder"].to_pylist(), strict=True))
+
     def known_ids(self, candidates: Iterable[tuple[str, datetime]]) -> set[str]:
         """Which of the (mention_id, created_at) pairs are already stored.
 
@@ -282,6 +290,36 @@ class MentionStore:
             new = new.sort_by([("mention_id", "ascending")])
             write_atomic(path, lambda tmp, t=new: pq.write_table(t, tmp, compression="zstd"))
         return len(latest)
+
+    def replace_rows(self, day: date, updates: Mapping[str, Mapping[str, Any]], remove: Collection[str]) -> int:
+        """Atomically rewrite ``day``'s file: set columns of rows by ``mention_id``, drop the ``remove`` ids.
+
+        The file is re-read under the lock, so rows another writer stored meanwhile are kept; ids that are
+        gone by then are ignored. A day left without rows loses its file. Returns how many rows changed.
+        """
+        with self._lock:
+            path = self.partition_path(day)
+            if not path.exists():
+                return 0
+            rows = self._read(path).to_pylist()
+            kept, changed = [], 0
+            for row in rows:
+                if row["mention_id"] in remove:
+                    changed += 1
+                    continue
+                new = updates.get(row["mention_id"])
+                if new:
+                    row.update(new)
+                    changed += 1
+                kept.append(row)
+            if not changed:
+                return 0
+            if not kept:
+                path.unlink()
+                return changed
+            table = to_table(kept).sort_by([("created_at", "ascending"), ("mention_id", "ascending")])
+            write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+            return changed
 
     def set_topics(self, labels: Mapping[str, str | None], days: Collection[date]) -> int:
         """Rewrite the ``topic`` column of the mentions posted on ``days``; returns how many got a label.

@@ -195,6 +195,61 @@ def topics(
 
 
 @app.command()
+def rescore(
+    config: ConfigOpt = Path("voxpop.yaml"),
+    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: oldest stored).")] = None,
+    end: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD (default: newest stored).")] = None,
+    only: Annotated[str | None, typer.Option(
+        help="Comma-separated steps: brands,lang,sentiment,aspects,topics (default: all).")] = None,
+) -> None:
+    """Re-apply brand rules and rescore stored mentions after a config or model change (resumable)."""
+    import logging  # noqa: PLC0415
+
+    from flows.rescore import parse_steps  # noqa: PLC0415 - imports the scorer; load on use
+    from flows.rescore import rescore as run_rescore  # noqa: PLC0415
+    from voxpop.config import load_settings  # noqa: PLC0415
+
+    try:
+        start_d = date.fromisoformat(start) if start else None
+        end_d = date.fromisoformat(end) if end else None
+    except ValueError as exc:
+        raise _fail(ValueError(f"dates must look like 2026-10-24: {exc}")) from None
+    try:
+        steps = parse_steps(only)
+    except ValueError as exc:
+        raise _fail(exc) from None
+    try:
+        settings = load_settings(config)
+        if only is None and not settings.topics.enabled:  # as listen does; `--only topics` still refits
+            steps = tuple(s for s in steps if s != "topics")
+        with Progress(*_BAR, console=console) as bar:
+            task_id = bar.add_task("rescoring days", total=None)
+            summary = run_rescore(settings, start=start_d, end=end_d, steps=steps,
+                                  on_day=lambda _day, total: bar.update(task_id, total=total, advance=1),
+                                  logger=logging.getLogger("voxpop.rescore"))
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+    if summary.resumed:
+        out.print(f"resumed an interrupted run: {summary.resumed} of {summary.days} days were already done")
+    if not summary.days:
+        out.print("no stored mentions in that range; nothing to rescore")
+    elif not summary.changed:
+        out.print(f"nothing changed: {summary.rows} mentions on {summary.days} days are up to date "
+                  f"({', '.join(steps)})")
+    else:
+        columns = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_column.items()))
+        out.print(f"{summary.changed} of {summary.rows} mentions changed on {summary.days} days: "
+                  f"{summary.renamed} got another brand, {summary.removed} match no brand and moved to the "
+                  f"quarantine (reason no_brand_match); columns: {columns or 'none'}")
+        if summary.removed:
+            sql = "SELECT record FROM quarantine WHERE reason = 'no_brand_match'"
+            out.print(f'removed rows: voxpop query -c {config} "{sql}"', markup=False)
+    topics_done = summary.topics
+    if topics_done and topics_done.get("topics"):
+        out.print(f"topics: {len(topics_done['topics'])} topics, {topics_done['changed']} labels changed")
+
+
+@app.command()
 def query(
     sql: Annotated[str, typer.Argument(help="SQL over the `mentions` and `quarantine` views.")],
     config: ConfigOpt = Path("voxpop.yaml"),
@@ -365,10 +420,26 @@ def check(
         out.print(table)
         return
 
+    from listeners import registry  # noqa: PLC0415
+
     try:
         settings = load_settings(config)
     except VoxpopError as exc:
         raise _fail(exc) from None
+    errors: list[str] = []
+    for src in settings.sources:  # built as `listen` builds them: the same option checks, no request made
+        problems, warnings = registry.check(src, settings)
+        if not src.enabled:  # listen never builds a disabled source; say what enabling it would hit
+            warnings, problems = [*problems, *warnings], []
+            warnings = [f"{w} (source disabled)" for w in warnings]
+        errors += problems
+        for warning in warnings:
+            console.print(f"[yellow]warning:[/] {escape(warning)}")
+    if errors:
+        console.print(f"[bold red]error:[/] {escape(str(config))}: {len(errors)} problem(s) in sources")
+        for line in errors:
+            console.print(f"  - {escape(line)}", highlight=False)
+        raise typer.Exit(code=2)
     out.print(f"[green]ok[/] {config}: {len(settings.brands)} brand(s), {len(settings.competitors)} competitor(s), "
               f"{len(settings.sources)} source(s); data in {settings.storage.path}")
 

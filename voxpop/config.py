@@ -42,7 +42,8 @@ class Brand(_Model):
         default_factory=list,
         description="Terms that identify the brand, in every script users write it in "
         "(Latin and Cyrillic Azerbaijani, Armenian, Turkish). Matched at word starts, case-insensitively, "
-        "so suffixes like Narmart'tan or Нармарте still match.",
+        "so suffixes like Narmart'tan or Нармарте still match. End a term with '$' to match whole words only "
+        "(ABB$); the name and aliases spelled the same then obey it too.",
     )
     aliases: list[str] = Field(
         default_factory=list, description="Other names: old names, common misspellings, product lines."

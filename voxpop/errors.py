@@ -9,7 +9,14 @@ class VoxpopError(Exception):
 
 
 class ConfigError(VoxpopError):
-    """The configuration file or an option is invalid."""
+    """The configuration file or an option is invalid.
+
+    ``problems`` holds one line per problem, each naming its field, when the message lists several.
+    """
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems or (message,)
 
 
 class SourceError(VoxpopError):

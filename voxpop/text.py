@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["fold_ascii", "match_form", "normalize", "term_pattern", "tokenize_words"]
+__all__ = ["fold_ascii", "match_form", "normalize", "term_pattern", "tokenize_words", "whole_word_terms"]
 
 # Invisible characters that split or glue words without being visible: zero-width space /
 # non-joiner / joiner, word joiner, BOM, soft hyphen. Also Armenian in-word marks (emphasis,
@@ -111,3 +111,15 @@ def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
         return None
     ordered = sorted(alternatives, key=len, reverse=True)  # longest first: report the fullest match
     return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + ")")
+
+
+def whole_word_terms(terms: Iterable[str]) -> list[str]:
+    """``terms`` with the whole-word rule spread: a term also listed with a trailing ``$`` gets it too.
+
+    Why: a brand's name is one of its terms, so ``name: ABB`` with ``keywords: [ABB$]`` must not let the
+    name match "Abbas" at a word start. Forms are compared after :func:`match_form`, so "ABB" and "abb$"
+    are one term. A term never written with ``$`` keeps matching at word starts ("Narmart'tan").
+    """
+    items = list(terms)
+    exact = {match_form(t.removesuffix("$")) for t in items if t.endswith("$")}
+    return [t if t.endswith("$") or match_form(t) not in exact else f"{t}$" for t in items]
