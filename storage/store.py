@@ -36,6 +36,8 @@ from filelock import FileLock
 from storage._files import sweep_temporaries, write_atomic
 from storage.schema import (
     COUNT_COLUMNS,
+    IDENTITY_ID_KEYS,
+    IDENTITY_URL_KEYS,
     MENTION_SCHEMA,
     PARTITION_KEY,
     QUARANTINE_SCHEMA,
@@ -48,6 +50,10 @@ from storage.schema import (
 from voxpop.errors import StorageError
 
 PART_NAME = "part-0.parquet"
+# Dataset-level schema beside the day folders (Spark/Dask/pyarrow convention; the "_" keeps it out of every
+# dataset glob). pyarrow infers a Hive partition value like 2026-10-24 as a string; the pandas metadata in
+# this file makes ``pd.read_parquet(<root>/mentions)`` return ``mention_date`` as a date instead.
+COMMON_METADATA = "_common_metadata"
 
 
 @dataclass
@@ -57,6 +63,8 @@ class WriteResult:
     inserted: int = 0
     updated: int = 0
     quarantined: int = 0
+    resolved: int = 0  # quarantine entries removed because their record is now stored
+    reasons: dict[str, int] = field(default_factory=dict)  # reason code -> records newly quarantined
     partitions: list[str] = field(default_factory=list)
 
 
@@ -86,7 +94,31 @@ class MentionStore:
     def recover(self, min_age_seconds: float = 3600) -> int:
         """Delete temporary files left by a writer that was killed mid-write (call once per run)."""
         with self._lock:
+            if self.files():
+                self._write_common_metadata(self.mentions_dir, MENTION_SCHEMA)
             return sweep_temporaries(self.root, min_age_seconds)
+
+    @staticmethod
+    def _write_common_metadata(folder: Path, schema: pa.Schema) -> None:
+        """Write ``folder/_common_metadata``: ``schema`` plus the date-typed partition column.
+
+        pandas reads the partition column through the pandas metadata (as ``date32[pyarrow]``); other
+        readers can take the full schema from it. Rewritten only when it differs.
+        """
+        full = schema.append(pa.field(PARTITION_KEY, pa.date32(), nullable=False,
+                                      metadata={"description": "UTC day of created_at (the folder name)"}))
+        pandas_meta = {"index_columns": [], "column_indexes": [], "creator": {"library": "voxpop"},
+                       "columns": [{"name": PARTITION_KEY, "field_name": PARTITION_KEY, "pandas_type": "date",
+                                    "numpy_type": "date32[day][pyarrow]", "metadata": None}]}
+        full = full.with_metadata({**(schema.metadata or {}), b"pandas": json.dumps(pandas_meta).encode()})
+        target = folder / COMMON_METADATA
+        if target.exists():
+            try:
+                if pq.read_schema(target).equals(full, check_metadata=True):
+                    return
+            except (OSError, pa.ArrowInvalid):
+                pass  # unreadable: rewrite it
+        write_atomic(target, lambda tmp: pq.write_metadata(full, tmp))
 
     # ---- reading -------------------------------------------------------------------------------
     def partition_path(self, day: date) -> Path:
@@ -181,11 +213,14 @@ class MentionStore:
                 valid.append(rec)
         if rejects:
             result.quarantined = self.quarantine(rejects, run_id=run_id)
+            if result.quarantined:
+                result.reasons = dict(Counter(r.reason_code() for r in rejects))
         if not valid:
             return result
         table = _dedupe_latest(to_table(valid))
         days = pc.cast(pc.cast(table["created_at"], pa.timestamp("us")), pa.date32())
         with self._lock:
+            self._write_common_metadata(self.mentions_dir, MENTION_SCHEMA)
             if embeddings:
                 vectors = [(r["mention_id"], r["created_at"], embeddings[r["mention_id"]]) for r in valid
                            if r["mention_id"] in embeddings]
@@ -196,7 +231,46 @@ class MentionStore:
                 result.inserted += inserted
                 result.updated += updated
                 result.partitions.append(day.isoformat())
+            result.resolved = self._resolve_quarantine(source, valid)
         return result
+
+    def _resolve_quarantine(self, source: str, stored: Sequence[Mapping[str, Any]]) -> int:
+        """Drop quarantine entries of ``source`` whose record is now stored; returns how many.
+
+        A row fixed in the export and imported again is no longer a problem, so its old entry must not
+        stay in the quarantine. A quarantined record is matched by identity only, never by text: its
+        ``url``/``link``/``permalink`` against a stored url, an id column (``id``, ``native_id``, ...)
+        against a stored native id, or its ``mention_id``. Rows with neither (no id, no url) stay until
+        removed by hand. Each touched file is rewritten atomically (deleted when it becomes empty).
+        """
+        urls = {str(r["url"]) for r in stored if r.get("url")}
+        ids = {(str(r["platform"]), str(r["native_id"])) for r in stored}
+        native = {n for _, n in ids}
+        mention_ids = {str(r["mention_id"]) for r in stored}
+        removed = 0
+        for path in self.quarantine_files():
+            table = self._read_quarantine(path)
+            if table is None or source not in table["source"].to_pylist():
+                continue
+            keep = [not (src == source and _matches(raw, urls, native, mention_ids))
+                    for src, raw in zip(table["source"].to_pylist(), table["record"].to_pylist(), strict=True)]
+            gone = keep.count(False)
+            if not gone:
+                continue
+            removed += gone
+            if gone == table.num_rows:
+                path.unlink(missing_ok=True)
+            else:
+                kept = table.filter(pa.array(keep))
+                write_atomic(path, lambda tmp, t=kept: pq.write_table(t, tmp, compression="zstd"))
+        return removed
+
+    @staticmethod
+    def _read_quarantine(path: Path) -> pa.Table | None:
+        try:
+            return pq.read_table(path)
+        except (OSError, pa.ArrowInvalid):
+            return None  # an unreadable quarantine file is left for a human; it blocks no import
 
     def _merge_partition(self, day: date, new: pa.Table) -> tuple[int, int]:
         path = self.partition_path(day)
@@ -340,6 +414,8 @@ class MentionStore:
                 "source": [p[0] for p in payload],
                 "reason": [p[1] for p in payload],
                 "record": [p[2] for p in payload],
+                "reason_code": [r.reason_code() for r in rejects],
+                "location": [r.where() for r in rejects],
             },
             schema=QUARANTINE_SCHEMA,
         )
@@ -350,6 +426,20 @@ class MentionStore:
     def quarantine_files(self) -> list[Path]:
         """Every published quarantine file."""
         return sorted(self.quarantine_dir.glob("date=*/*.parquet"))
+
+
+def _matches(raw: str, urls: set[str], native: set[str], mention_ids: set[str]) -> bool:
+    """Whether a quarantined record (JSON) names one of the stored urls, native ids or mention ids."""
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        return False
+    if not isinstance(record, dict):
+        return False
+    fields = {str(k).strip().lower(): str(v).strip() for k, v in record.items() if v not in (None, "")}
+    return (any(fields.get(k) in urls for k in IDENTITY_URL_KEYS)
+            or any(fields.get(k) in native for k in IDENTITY_ID_KEYS)
+            or fields.get("mention_id") in mention_ids)
 
 
 def _dedupe_latest(table: pa.Table) -> pa.Table:
