@@ -355,6 +355,7 @@ class MentionStore:
                     new = pa.concat_tables([old.filter(keep), new])
             new = new.sort_by([("mention_id", "ascending")])
             write_atomic(path, lambda tmp, t=new: pq.write_table(t, tmp, compression="zstd"))
+            self._write_common_metadata(self.embeddings_dir, embedding_schema(dim))
         return len(latest)
 
     def set_topics(self, labels: Mapping[str, str | None], days: Collection[date]) -> int:
