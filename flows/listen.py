@@ -92,11 +92,10 @@ def store_records(
     Returns (inserted, newly quarantined, newly quarantined by reason code).
     """
     store = MentionStore(store_root)
-    quarantined = store.quarantine(rejects, run_id=run_id)
-    reasons = Counter(r.reason_code() for r in rejects) if quarantined else Counter()
+    reasons = Counter(store.quarantine_by_code(rejects, run_id=run_id))
     result = store.upsert(records, source=source, run_id=run_id, embeddings=embeddings, encoder=encoder)
     reasons.update(result.reasons)
-    return result.inserted, quarantined + result.quarantined, dict(reasons)
+    return result.inserted, sum(reasons.values()), dict(reasons)
 
 
 def topic_terms(settings: Settings) -> list[str]:

@@ -212,9 +212,8 @@ class MentionStore:
             else:
                 valid.append(rec)
         if rejects:
-            result.quarantined = self.quarantine(rejects, run_id=run_id)
-            if result.quarantined:
-                result.reasons = dict(Counter(r.reason_code() for r in rejects))
+            result.reasons = self.quarantine_by_code(rejects, run_id=run_id)
+            result.quarantined = sum(result.reasons.values())
         if not valid:
             return result
         table = _dedupe_latest(to_table(valid))
@@ -395,18 +394,30 @@ class MentionStore:
             ) from exc
 
     def quarantine(self, rejects: Sequence[Rejected], *, run_id: str) -> int:
-        """Write rejected records with their reasons, idempotently.
+        """Write rejected records with their reasons, idempotently; returns how many were newly quarantined."""
+        return sum(self.quarantine_by_code(rejects, run_id=run_id).values())
 
-        The file is named by a hash of its content, so a retried task or a re-read export quarantines the
-        same records once; returns how many were newly quarantined.
+    def quarantine_by_code(self, rejects: Sequence[Rejected], *, run_id: str) -> dict[str, int]:
+        """Write rejected records with their reasons, idempotently; returns reason code -> newly quarantined.
+
+        A record already in the quarantine (same source, reason and record) is not written again, and the
+        file is named by a hash of its content, so a retried task or a re-read export quarantines the same
+        records once.
         """
         if not rejects:
-            return 0
+            return {}
         payload = [(r.source, r.reason, json.dumps(dict(r.record), default=str, ensure_ascii=False, sort_keys=True))
                    for r in rejects]
+        # A changed export is read again whole: its rows that are still bad are already quarantined.
+        known = self._quarantined_keys()
+        fresh = [i for i, p in enumerate(payload) if p not in known]
+        if not fresh:
+            return {}
+        rejects = [rejects[i] for i in fresh]
+        payload = [payload[i] for i in fresh]
         digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()[:20]
         if any(self.quarantine_dir.glob(f"date=*/{digest}.parquet")):
-            return 0
+            return {}
         now = datetime.now(UTC)
         table = pa.Table.from_pydict(
             {
@@ -422,7 +433,17 @@ class MentionStore:
         )
         target = self.quarantine_dir / f"date={now.date().isoformat()}" / f"{digest}.parquet"
         write_atomic(target, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
-        return len(rejects)
+        return dict(Counter(r.reason_code() for r in rejects))
+
+    def _quarantined_keys(self) -> set[tuple[str, str, str]]:
+        """(source, reason, record) of every stored quarantine entry."""
+        keys: set[tuple[str, str, str]] = set()
+        for path in self.quarantine_files():
+            table = self._read_quarantine(path)
+            if table is not None:
+                cols = (table[c].to_pylist() for c in ("source", "reason", "record"))
+                keys.update(zip(*cols, strict=True))
+        return keys
 
     def quarantine_files(self) -> list[Path]:
         """Every published quarantine file."""
