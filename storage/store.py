@@ -3,8 +3,10 @@
 Layout under the storage root::
 
     mentions/mention_date=2026-10-24/part-0.parquet   scored mentions, one file per day (Hive style)
+    mentions/_common_metadata                         dataset schema with mention_date: date32 (for pandas)
     embeddings/mention_date=2026-10-24/part-0.parquet sentence vectors of those mentions (for topics)
-    quarantine/date=2026-11-22/<run_id>.parquet       records that broke the contract, with the reason
+    quarantine/date=2026-11-22/<hash>.parquet         records that broke the contract, with the reason;
+                                                      an entry goes once its record is stored (fixed)
     state/cursors.json                                source cursors, saved after data is durable
 
 Each day's file is rewritten whole: read it, merge the new rows (newest wins on ``mention_id``), write a
