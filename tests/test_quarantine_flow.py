@@ -10,11 +10,11 @@ from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
 import flows.listen as listen_mod
-import voxpop.cli as cli
 from flows.listen import listen
 from nlp import Scorer
 from storage import connect
 from tests.conftest import KeywordSentiment
+from voxpop import cli
 
 pytestmark = pytest.mark.slow
 
