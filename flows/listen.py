@@ -13,6 +13,7 @@ import json
 import logging
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -46,6 +47,7 @@ class SourceSummary:
     excluded: int = 0
     inserted: int = 0
     quarantined: int = 0
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)  # reason code -> records, this run
     pages: int = 0
     error: str | None = None
     skipped: str | None = None
@@ -84,12 +86,16 @@ def score_records(
 def store_records(
     records: list[dict[str, Any]], rejects: list[Rejected], store_root: str, source: str, run_id: str, *,
     embeddings: dict[str, np.ndarray] | None = None, encoder: str = "unknown",
-) -> tuple[int, int]:
-    """Upsert scored rows (and their embeddings) and quarantine rejects; returns (inserted, quarantined)."""
+) -> tuple[int, int, dict[str, int]]:
+    """Upsert scored rows (and their embeddings) and quarantine rejects.
+
+    Returns (inserted, newly quarantined, newly quarantined by reason code).
+    """
     store = MentionStore(store_root)
-    quarantined = store.quarantine(rejects, run_id=run_id)
+    reasons = Counter(store.quarantine_by_code(rejects, run_id=run_id))
     result = store.upsert(records, source=source, run_id=run_id, embeddings=embeddings, encoder=encoder)
-    return result.inserted, quarantined + result.quarantined
+    reasons.update(result.reasons)
+    return result.inserted, sum(reasons.values()), dict(reasons)
 
 
 def topic_terms(settings: Settings) -> list[str]:
@@ -221,11 +227,13 @@ def _run_source(settings: Settings, name: str, run_id: str, bar: Progress | None
             advance = lambda n: bar.advance(task_id, n)  # noqa: E731 - tiny callback
         scored, vectors = score_records(records, settings, advance) if records else ([], {})
         encoder = get_scorer(settings).encoder if vectors else None
-        inserted, quarantined = store_records(scored, page.rejects, root, name, run_id, embeddings=vectors,
+        inserted, quarantined, reasons = store_records(scored, page.rejects, root, name, run_id, embeddings=vectors,
                                               encoder=encoder.name if encoder is not None else "unknown")
         save_cursor(root, name, page.cursor)
         summary.inserted += inserted
         summary.quarantined += quarantined
+        for code, n in reasons.items():
+            summary.quarantine_reasons[code] = summary.quarantine_reasons.get(code, 0) + n
         logger.info("%s page %d: %d fetched, %d new, %d stored, %d quarantined", name, summary.pages,
                     len(page.mentions), len(records), inserted, quarantined)
     summary.no_brand = normalize.stats.no_brand

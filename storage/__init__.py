@@ -8,10 +8,12 @@ from storage.schema import (
     MENTION_SCHEMA,
     PARTITION_KEY,
     QUARANTINE_SCHEMA,
+    REASON_CODES,
     SCHEMA_VERSION,
     SENTIMENTS,
     Rejected,
     embedding_schema,
+    reason_code,
     validate_record,
 )
 from storage.store import Embeddings, MentionStore, WriteResult
@@ -21,6 +23,7 @@ __all__ = [
     "MENTION_SCHEMA",
     "PARTITION_KEY",
     "QUARANTINE_SCHEMA",
+    "REASON_CODES",
     "SCHEMA_VERSION",
     "SENTIMENTS",
     "CursorStore",
@@ -30,6 +33,7 @@ __all__ = [
     "WriteResult",
     "connect",
     "embedding_schema",
+    "reason_code",
     "validate_record",
     "write_atomic",
     "write_text_atomic",

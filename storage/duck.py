@@ -1,4 +1,4 @@
-"""DuckDB over the Parquet dataset: the ``mentions`` and ``quarantine`` views analysts query."""
+"""DuckDB over the Parquet dataset: the ``mentions``, ``embeddings`` and ``quarantine`` views analysts query."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from storage.schema import PARTITION_KEY, QUARANTINE_SCHEMA, empty_table
 
 
 def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
-    """Open DuckDB with views ``mentions`` and ``quarantine`` over the dataset at ``root``.
+    """Open DuckDB with views ``mentions``, ``embeddings`` and ``quarantine`` over the dataset at ``root``.
 
     An empty dataset still gets typed, empty views, so reports and queries work before the first run.
+    ``quarantine`` always has every column of today's schema (older files read null in new columns).
     """
     root = Path(root)
     con = duckdb.connect(database)
@@ -31,16 +32,29 @@ def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConn
             f"CREATE OR REPLACE VIEW mentions AS SELECT *, CAST(created_at AS DATE) AS {PARTITION_KEY} "  # noqa: S608
             "FROM _empty_mentions"
         )
+    if sorted((root / "embeddings").glob(f"{PARTITION_KEY}=*/*.parquet")):
+        glob = _sql_str(str(root / "embeddings" / f"{PARTITION_KEY}=*" / "*.parquet"))
+        con.execute(
+            f"CREATE OR REPLACE VIEW embeddings AS SELECT * FROM read_parquet({glob}, "  # noqa: S608
+            f"hive_partitioning = true, hive_types = {{'{PARTITION_KEY}': DATE}}, union_by_name = true)"
+        )
+    else:
+        con.execute(
+            "CREATE OR REPLACE VIEW embeddings AS SELECT NULL::VARCHAR AS mention_id, NULL::VARCHAR AS encoder, "
+            f"NULL::FLOAT[] AS vector, NULL::DATE AS {PARTITION_KEY} WHERE false"
+        )
+    con.register("_empty_quarantine", QUARANTINE_SCHEMA.empty_table())
     quarantine = sorted((root / "quarantine").glob("date=*/*.parquet"))
     if quarantine:
         glob = _sql_str(str(root / "quarantine" / "date=*" / "*.parquet"))
+        # BY NAME against the empty table of today's schema: files written before a column existed still
+        # read, with nulls there, and a query naming the new column never fails.
         con.execute(
-            f"CREATE OR REPLACE VIEW quarantine AS SELECT * FROM read_parquet({glob}, "  # noqa: S608
-            "hive_partitioning = true, union_by_name = true)"
+            "CREATE OR REPLACE VIEW quarantine AS SELECT * FROM _empty_quarantine UNION ALL BY NAME "  # noqa: S608
+            f"SELECT * FROM read_parquet({glob}, hive_partitioning = true, union_by_name = true)"
         )
     else:
-        con.register("_empty_quarantine", QUARANTINE_SCHEMA.empty_table())
-        con.execute("CREATE OR REPLACE VIEW quarantine AS SELECT * FROM _empty_quarantine")
+        con.execute("CREATE OR REPLACE VIEW quarantine AS SELECT *, NULL::DATE AS date FROM _empty_quarantine")
     return con
 
 

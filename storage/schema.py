@@ -87,11 +87,21 @@ QUARANTINE_SCHEMA = pa.schema(
         pa.field("quarantined_at", _TS, nullable=False),
         pa.field("run_id", pa.string(), nullable=False),
         pa.field("source", pa.string(), nullable=False),
-        pa.field("reason", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False, metadata={"description": "why, for a human"}),
         pa.field("record", pa.string(), nullable=False, metadata={"description": "the raw record as JSON"}),
+        # Grown later (nullable; older files lack them and read as null with union_by_name):
+        pa.field("reason_code", pa.string(), nullable=True,
+                 metadata={"description": "short stable code to group by, e.g. bad_timestamp (REASON_CODES)"}),
+        pa.field("location", pa.string(), nullable=True,
+                 metadata={"description": "where the record came from: file:line, or the post/page id"}),
     ],
     metadata={"voxpop.schema_version": str(SCHEMA_VERSION)},
 )
+
+# Keys of a quarantined raw record that name the record itself: when a mention with that url, native id
+# or mention id is stored later by the same source, the quarantine entry is stale and is removed.
+IDENTITY_URL_KEYS = ("url", "link", "permalink")
+IDENTITY_ID_KEYS = ("id", "native_id", "post_id", "tweet_id", "comment_id", "review_id", "ticket_id", "uid")
 
 _REQUIRED = [name for name, _, nullable, _ in MENTION_FIELDS if not nullable and name != "schema_version"]
 _MENTION_ID = re.compile(r"^[a-z0-9_]+:.+$")
@@ -99,13 +109,60 @@ _MENTION_ID = re.compile(r"^[a-z0-9_]+:.+$")
 MAX_CLOCK_SKEW = timedelta(days=1)
 
 
+# Reason text -> stable code, first match wins. The one place codes are defined: producers may set
+# ``Rejected.code`` themselves; otherwise the code is derived from the reason text with this table.
+_REASON_PATTERNS = (
+    ("future_timestamp", r"\bin the future\b"),
+    ("missing_field", r"missing required field"),
+    ("missing_timestamp", r"missing created_at|created_at is missing|created_utc is missing"),
+    ("empty_text", r"empty or missing text|text is empty|missing text|text is missing|(title|body) is missing"),
+    ("bad_timestamp", r"timestamp|datetime|unix seconds|\bdate\b|time zone|timezone|out of range"),
+    ("bad_platform", r"\bplatform\b"),
+    ("too_long", r"too long"),
+    ("bad_count", r"must be a non-negative integer|must be an integer from 0|must be a number|must not be negative"),
+    ("bad_json", r"invalid json|expected a json object|empty line"),
+    ("bad_sentiment", r"sentiment"),
+    ("bad_id", r"mention_id must be|\bid is missing|missing id\b|numeric id|base-36 id|\buri\b"),
+    ("withheld", r"withheld"),
+    ("not_a_post", r"not a post|not t3|expected a (tweet|postview) object|data is not an object|not app\.bsky"),
+)
+REASON_CODES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (code, re.compile(pattern, re.IGNORECASE)) for code, pattern in _REASON_PATTERNS)
+OTHER_REASON = "invalid"
+# A file row's reason starts with "<file name>:<line>: "; the name must not pick the code.
+_LOCATION_PREFIX = re.compile(r"^[^\s:][^:]*:\d+: ")
+
+
+def reason_code(reason: str) -> str:
+    """The stable code of a free-text ``reason`` (the first problem's), ``invalid`` when none fits."""
+    text = _LOCATION_PREFIX.sub("", reason, count=1).split("; ", 1)[0]
+    return next((code for code, pattern in REASON_CODES if pattern.search(text)), OTHER_REASON)
+
+
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    """A record that failed validation, with the reason; it goes to the quarantine, never to /dev/null."""
+    """A record that failed validation, with the reason; it goes to the quarantine, never to /dev/null.
+
+    ``code`` and ``location`` are optional: without them the code comes from ``reason_code(reason)`` and a
+    file row's location from the ``file`` and ``line`` keys the file listener puts in ``record``.
+    """
 
     source: str
     reason: str
     record: Mapping[str, Any]
+    code: str | None = None
+    location: str | None = None
+
+    def reason_code(self) -> str:
+        """The stable code of this rejection."""
+        return self.code or reason_code(self.reason)
+
+    def where(self) -> str | None:
+        """Where the record came from (file:line), when known."""
+        if self.location:
+            return self.location
+        file, line = self.record.get("file"), self.record.get("line")
+        return f"{file}:{line}" if file is not None and line is not None else None
 
 
 def validate_record(rec: Mapping[str, Any]) -> str | None:

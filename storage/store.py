@@ -3,8 +3,10 @@
 Layout under the storage root::
 
     mentions/mention_date=2026-10-24/part-0.parquet   scored mentions, one file per day (Hive style)
+    mentions/_common_metadata                         dataset schema with mention_date: date32 (for pandas)
     embeddings/mention_date=2026-10-24/part-0.parquet sentence vectors of those mentions (for topics)
-    quarantine/date=2026-11-22/<run_id>.parquet       records that broke the contract, with the reason
+    quarantine/date=2026-11-22/<hash>.parquet         records that broke the contract, with the reason;
+                                                      an entry goes once its record is stored (fixed)
     state/cursors.json                                source cursors, saved after data is durable
 
 Each day's file is rewritten whole: read it, merge the new rows (newest wins on ``mention_id``), write a
@@ -36,6 +38,8 @@ from filelock import FileLock
 from storage._files import sweep_temporaries, write_atomic
 from storage.schema import (
     COUNT_COLUMNS,
+    IDENTITY_ID_KEYS,
+    IDENTITY_URL_KEYS,
     MENTION_SCHEMA,
     PARTITION_KEY,
     QUARANTINE_SCHEMA,
@@ -48,6 +52,10 @@ from storage.schema import (
 from voxpop.errors import StorageError
 
 PART_NAME = "part-0.parquet"
+# Dataset-level schema beside the day folders (Spark/Dask/pyarrow convention; the "_" keeps it out of every
+# dataset glob). pyarrow infers a Hive partition value like 2026-10-24 as a string; the pandas metadata in
+# this file makes ``pd.read_parquet(<root>/mentions)`` return ``mention_date`` as a date instead.
+COMMON_METADATA = "_common_metadata"
 
 
 @dataclass
@@ -57,6 +65,8 @@ class WriteResult:
     inserted: int = 0
     updated: int = 0
     quarantined: int = 0
+    resolved: int = 0  # quarantine entries removed because their record is now stored
+    reasons: dict[str, int] = field(default_factory=dict)  # reason code -> records newly quarantined
     partitions: list[str] = field(default_factory=list)
 
 
@@ -86,7 +96,31 @@ class MentionStore:
     def recover(self, min_age_seconds: float = 3600) -> int:
         """Delete temporary files left by a writer that was killed mid-write (call once per run)."""
         with self._lock:
+            if self.files():
+                self._write_common_metadata(self.mentions_dir, MENTION_SCHEMA)
             return sweep_temporaries(self.root, min_age_seconds)
+
+    @staticmethod
+    def _write_common_metadata(folder: Path, schema: pa.Schema) -> None:
+        """Write ``folder/_common_metadata``: ``schema`` plus the date-typed partition column.
+
+        pandas reads the partition column through the pandas metadata (as ``date32[pyarrow]``); other
+        readers can take the full schema from it. Rewritten only when it differs.
+        """
+        full = schema.append(pa.field(PARTITION_KEY, pa.date32(), nullable=False,
+                                      metadata={"description": "UTC day of created_at (the folder name)"}))
+        pandas_meta = {"index_columns": [], "column_indexes": [], "creator": {"library": "voxpop"},
+                       "columns": [{"name": PARTITION_KEY, "field_name": PARTITION_KEY, "pandas_type": "date",
+                                    "numpy_type": "date32[day][pyarrow]", "metadata": None}]}
+        full = full.with_metadata({**(schema.metadata or {}), b"pandas": json.dumps(pandas_meta).encode()})
+        target = folder / COMMON_METADATA
+        if target.exists():
+            try:
+                if pq.read_schema(target).equals(full, check_metadata=True):
+                    return
+            except (OSError, pa.ArrowInvalid):
+                pass  # unreadable: rewrite it
+        write_atomic(target, lambda tmp: pq.write_metadata(full, tmp))
 
     # ---- reading -------------------------------------------------------------------------------
     def partition_path(self, day: date) -> Path:
@@ -188,12 +222,14 @@ class MentionStore:
             else:
                 valid.append(rec)
         if rejects:
-            result.quarantined = self.quarantine(rejects, run_id=run_id)
+            result.reasons = self.quarantine_by_code(rejects, run_id=run_id)
+            result.quarantined = sum(result.reasons.values())
         if not valid:
             return result
         table = _dedupe_latest(to_table(valid))
         days = pc.cast(pc.cast(table["created_at"], pa.timestamp("us")), pa.date32())
         with self._lock:
+            self._write_common_metadata(self.mentions_dir, MENTION_SCHEMA)
             if embeddings:
                 vectors = [(r["mention_id"], r["created_at"], embeddings[r["mention_id"]]) for r in valid
                            if r["mention_id"] in embeddings]
@@ -204,7 +240,46 @@ class MentionStore:
                 result.inserted += inserted
                 result.updated += updated
                 result.partitions.append(day.isoformat())
+            result.resolved = self._resolve_quarantine(source, valid)
         return result
+
+    def _resolve_quarantine(self, source: str, stored: Sequence[Mapping[str, Any]]) -> int:
+        """Drop quarantine entries of ``source`` whose record is now stored; returns how many.
+
+        A row fixed in the export and imported again is no longer a problem, so its old entry must not
+        stay in the quarantine. A quarantined record is matched by identity only, never by text: its
+        ``url``/``link``/``permalink`` against a stored url, an id column (``id``, ``native_id``, ...)
+        against a stored native id, or its ``mention_id``. Rows with neither (no id, no url) stay until
+        removed by hand. Each touched file is rewritten atomically (deleted when it becomes empty).
+        """
+        urls = {str(r["url"]) for r in stored if r.get("url")}
+        ids = {(str(r["platform"]), str(r["native_id"])) for r in stored}
+        native = {n for _, n in ids}
+        mention_ids = {str(r["mention_id"]) for r in stored}
+        removed = 0
+        for path in self.quarantine_files():
+            table = self._read_quarantine(path)
+            if table is None or source not in table["source"].to_pylist():
+                continue
+            keep = [not (src == source and _matches(raw, urls, native, mention_ids))
+                    for src, raw in zip(table["source"].to_pylist(), table["record"].to_pylist(), strict=True)]
+            gone = keep.count(False)
+            if not gone:
+                continue
+            removed += gone
+            if gone == table.num_rows:
+                path.unlink(missing_ok=True)
+            else:
+                kept = table.filter(pa.array(keep))
+                write_atomic(path, lambda tmp, t=kept: pq.write_table(t, tmp, compression="zstd"))
+        return removed
+
+    @staticmethod
+    def _read_quarantine(path: Path) -> pa.Table | None:
+        try:
+            return pq.read_table(path)
+        except (OSError, pa.ArrowInvalid):
+            return None  # an unreadable quarantine file is left for a human; it blocks no import
 
     def _merge_partition(self, day: date, new: pa.Table) -> tuple[int, int]:
         path = self.partition_path(day)
@@ -289,6 +364,7 @@ class MentionStore:
                     new = pa.concat_tables([old.filter(keep), new])
             new = new.sort_by([("mention_id", "ascending")])
             write_atomic(path, lambda tmp, t=new: pq.write_table(t, tmp, compression="zstd"))
+            self._write_common_metadata(self.embeddings_dir, embedding_schema(dim))
         return len(latest)
 
     def replace_rows(self, day: date, updates: Mapping[str, Mapping[str, Any]], remove: Collection[str]) -> int:
@@ -358,18 +434,30 @@ class MentionStore:
             ) from exc
 
     def quarantine(self, rejects: Sequence[Rejected], *, run_id: str) -> int:
-        """Write rejected records with their reasons, idempotently.
+        """Write rejected records with their reasons, idempotently; returns how many were newly quarantined."""
+        return sum(self.quarantine_by_code(rejects, run_id=run_id).values())
 
-        The file is named by a hash of its content, so a retried task or a re-read export quarantines the
-        same records once; returns how many were newly quarantined.
+    def quarantine_by_code(self, rejects: Sequence[Rejected], *, run_id: str) -> dict[str, int]:
+        """Write rejected records with their reasons, idempotently; returns reason code -> newly quarantined.
+
+        A record already in the quarantine (same source, reason and record) is not written again, and the
+        file is named by a hash of its content, so a retried task or a re-read export quarantines the same
+        records once.
         """
         if not rejects:
-            return 0
+            return {}
         payload = [(r.source, r.reason, json.dumps(dict(r.record), default=str, ensure_ascii=False, sort_keys=True))
                    for r in rejects]
+        # A changed export is read again whole: its rows that are still bad are already quarantined.
+        known = self._quarantined_keys()
+        fresh = [i for i, p in enumerate(payload) if p not in known]
+        if not fresh:
+            return {}
+        rejects = [rejects[i] for i in fresh]
+        payload = [payload[i] for i in fresh]
         digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()[:20]
         if any(self.quarantine_dir.glob(f"date=*/{digest}.parquet")):
-            return 0
+            return {}
         now = datetime.now(UTC)
         table = pa.Table.from_pydict(
             {
@@ -378,16 +466,42 @@ class MentionStore:
                 "source": [p[0] for p in payload],
                 "reason": [p[1] for p in payload],
                 "record": [p[2] for p in payload],
+                "reason_code": [r.reason_code() for r in rejects],
+                "location": [r.where() for r in rejects],
             },
             schema=QUARANTINE_SCHEMA,
         )
         target = self.quarantine_dir / f"date={now.date().isoformat()}" / f"{digest}.parquet"
         write_atomic(target, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
-        return len(rejects)
+        return dict(Counter(r.reason_code() for r in rejects))
+
+    def _quarantined_keys(self) -> set[tuple[str, str, str]]:
+        """(source, reason, record) of every stored quarantine entry."""
+        keys: set[tuple[str, str, str]] = set()
+        for path in self.quarantine_files():
+            table = self._read_quarantine(path)
+            if table is not None:
+                cols = (table[c].to_pylist() for c in ("source", "reason", "record"))
+                keys.update(zip(*cols, strict=True))
+        return keys
 
     def quarantine_files(self) -> list[Path]:
         """Every published quarantine file."""
         return sorted(self.quarantine_dir.glob("date=*/*.parquet"))
+
+
+def _matches(raw: str, urls: set[str], native: set[str], mention_ids: set[str]) -> bool:
+    """Whether a quarantined record (JSON) names one of the stored urls, native ids or mention ids."""
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        return False
+    if not isinstance(record, dict):
+        return False
+    fields = {str(k).strip().lower(): str(v).strip() for k, v in record.items() if v not in (None, "")}
+    return (any(fields.get(k) in urls for k in IDENTITY_URL_KEYS)
+            or any(fields.get(k) in native for k in IDENTITY_ID_KEYS)
+            or fields.get("mention_id") in mention_ids)
 
 
 def _dedupe_latest(table: pa.Table) -> pa.Table:

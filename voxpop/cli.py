@@ -110,12 +110,15 @@ def _listen(config: Path, sources: list[str] | None) -> dict[str, Any]:
         raise _fail(exc) from None
     table = Table(title="listen", show_edge=False)
     for col in ("source", "pages", "fetched", "new rows", "duplicates", "counts updated", "no brand", "quarantined"):
-        table.add_column(col, justify="right" if col != "source" else "left")
+        # min_width: on a narrow terminal Rich would shorten headers to "quaran…"; numbers must stay readable
+        table.add_column(col, justify="right" if col != "source" else "left", min_width=len(col), no_wrap=True)
     for s in summary["sources"]:
         table.add_row(s["source"], str(s["pages"]), str(s["fetched"]), str(s["inserted"]), str(s["duplicates"]),
                       str(s["refreshed"]), str(s["no_brand"]), str(s["quarantined"]))
     console.print(table)
     for s in summary["sources"]:
+        if s["quarantined"]:
+            console.print(escape(f"{s['source']}: {quarantine_line(s)}"), highlight=False)
         if s["skipped"]:
             console.print(f"[yellow]skipped[/] {s['source']}: {escape(s['skipped'])}")
         if s["error"]:
@@ -129,6 +132,18 @@ def _listen(config: Path, sources: list[str] | None) -> dict[str, Any]:
     if any(s["error"] for s in summary["sources"]) or (topics and topics.get("error")):
         raise typer.Exit(code=1)
     return summary
+
+
+_QUARANTINE_HINT = 'voxpop query "SELECT reason_code, location, reason FROM quarantine"'
+
+
+def quarantine_line(source: dict[str, Any], top: int = 5) -> str:
+    """The 'quarantined 30: bad_timestamp 22, bad_platform 8' line of one source (top reasons first)."""
+    reasons = sorted(source.get("quarantine_reasons", {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ", ".join(f"{code} {n}" for code, n in reasons[:top])
+    more = f", {len(reasons) - top} more codes" if len(reasons) > top else ""
+    detail = f": {shown}{more}" if shown else ""
+    return f"quarantined {source['quarantined']}{detail} (details: {_QUARANTINE_HINT})"
 
 
 def _report(config: Path, lang: str | None, days: int | None, start: date | None, end: date | None) -> dict[str, Any]:
