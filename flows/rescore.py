@@ -125,7 +125,8 @@ def rescore(
                 if column != "model_version":
                     summary.by_column[column] = summary.by_column.get(column, 0) + 1
         if removed:  # quarantine first: a crash before the rewrite re-quarantines the same rows, once (hashed)
-            store.quarantine([Rejected(source=r["source"], reason=NO_BRAND, record=r) for r in removed],
+            reason = "matches no configured brand after rescore"
+            store.quarantine([Rejected(source=r["source"], reason=reason, code=NO_BRAND, record=r) for r in removed],
                              run_id=f"rescore-{fingerprint}")
             summary.removed += len(removed)
         if vectors:  # before the mentions, as listen stores them: a crash leaves an unused vector at worst

@@ -73,7 +73,7 @@ def test_rescore_renames_quarantines_and_then_changes_nothing(project: Path) -> 
     assert by_id["x:0"][3] == "negative"
     assert by_id["x:0"][4].startswith("test-keywords+aspects-")  # the current scorer's version
     with connect(project.parent / "data") as con:
-        quarantined = con.execute("SELECT reason, record FROM quarantine").fetchall()
+        quarantined = con.execute("SELECT reason_code, record FROM quarantine").fetchall()
     assert [r[0] for r in quarantined] == [NO_BRAND] * 3
     assert all("Abbas bey" in json.loads(r[1])["text"] for r in quarantined)  # the whole row, recoverable
 
@@ -120,7 +120,7 @@ def test_crash_after_first_day_resumes_without_duplicates(project: Path, monkeyp
     assert {r[1] for r in rows} == {"Kapital Bank", "ABB", "Leobank"}
     assert all(r[4] != "test" for r in rows)
     with connect(project.parent / "data") as con:
-        assert con.execute("SELECT count(*) FROM quarantine WHERE reason = ?", [NO_BRAND]).fetchone()[0] == 3
+        assert con.execute("SELECT count(*) FROM quarantine WHERE reason_code = ?", [NO_BRAND]).fetchone()[0] == 3
     assert not (project.parent / "data" / "state" / "rescore.json").exists()
     assert rescore(settings).changed == 0
 

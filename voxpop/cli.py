@@ -255,9 +255,9 @@ def rescore(
         columns = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_column.items()))
         out.print(f"{summary.changed} of {summary.rows} mentions changed on {summary.days} days: "
                   f"{summary.renamed} got another brand, {summary.removed} match no brand and moved to the "
-                  f"quarantine (reason no_brand_match); columns: {columns or 'none'}")
+                  f"quarantine (reason_code no_brand_match); columns: {columns or 'none'}")
         if summary.removed:
-            sql = "SELECT record FROM quarantine WHERE reason = 'no_brand_match'"
+            sql = "SELECT record FROM quarantine WHERE reason_code = 'no_brand_match'"
             out.print(f'removed rows: voxpop query -c {config} "{sql}"', markup=False)
     topics_done = summary.topics
     if topics_done and topics_done.get("topics"):
