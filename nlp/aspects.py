@@ -1,11 +1,12 @@
 """Pain-point aspect tagger: which customer-experience aspects does a post talk about?
 
-A deliberately simple, transparent, fast baseline: every aspect of ``taxonomy.yaml`` has word
-stems per language, and a text gets every aspect with at least one stem at the start of a word.
+A deliberately simple, transparent, fast baseline: every aspect of a taxonomy pack
+(``taxonomies/*.yaml``) has word stems per language, and a text gets every aspect with at least one
+stem at the start of a word.
 Marketers can read (and extend) the term lists, and counts per aspect are cheap to recompute
 over millions of posts.
 
-Matching rules (see ``taxonomy.yaml`` for the data):
+Matching rules (see ``taxonomies/ecommerce.yaml`` for the data):
 
 * texts and terms both go through :func:`voxpop.text.normalize` and then
   :func:`voxpop.text.fold_ascii`; folding is a letter-to-letter map applied to both sides, so
@@ -133,7 +134,7 @@ class Taxonomy:
         path: str | Path | None = None,
         extra: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> Taxonomy:
-        """Load a taxonomy YAML file (default: the packaged ``nlp/taxonomy.yaml``).
+        """Load a taxonomy YAML file (default: the default pack, ``nlp/taxonomies/ecommerce.yaml``).
 
         Args:
             path: YAML file with a top-level ``aspects`` mapping of name -> entry.
