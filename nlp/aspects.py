@@ -26,8 +26,10 @@ Matching rules (see ``taxonomies/ecommerce.yaml`` for the data):
   Turkish voice or soften a word's final consonant before a vowel suffix, so a stem of such a term
   would miss most inflected forms. A stem word (not ``$``) of an ``az`` or ``tr`` term whose last
   letter alternates also matches with the alternated letter: az ``k→y`` and ``q→ğ`` ("dəstək" matches
-  "dəstəyi", "yanacaq" matches "yanacağı"); tr ``k→ğ``, ``p→b``, ``t→d``, ``ç→c`` ("destek" matches
-  "desteği", "kartı" is already a prefix match of "kart"). Stems shorter than four letters are left
+  "dəstəyi", "yanacaq" matches "yanacağı"); tr ``k→ğ`` ("destek" matches "desteği"; the rarer ``p→b``,
+  ``t→d``, ``ç→c`` soften only some nouns and would make verbs match, so they are left out). The
+  softened form must be followed by a suffix vowel other than "o"/"ö" ("geçiyor" is no form of
+  "gecik"). Stems shorter than four letters are left
   alone (too many unrelated words). Russian and Armenian inflect by endings, which a stem already
   covers ("карт" matches "карту", "карты", "картой").
 
@@ -345,7 +347,9 @@ def _spellings(term: str) -> set[str]:
 # maps ğ to g afterwards). Only az and tr: their stems end in the unsuffixed, hard form.
 _ALTERNATIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "az": {"k": ("y",), "q": ("ğ",)},
-    "tr": {"k": ("ğ",), "p": ("b",), "t": ("d",), "ç": ("c",)},
+    # p→b, t→d, ç→c soften only some nouns (kitabı but sepeti, saati) and verb stems never ("beklet" is not
+    # "bekledim"), so only the regular k→ğ is used.
+    "tr": {"k": ("ğ",)},
 }
 _MIN_ALTERNATING_STEM = 4
 # A softened stem must be followed by the vowel of a case or possessive suffix (folded: ə→e, ı→i, ü→u);
