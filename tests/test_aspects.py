@@ -488,3 +488,20 @@ def _banking() -> AspectTagger:
     if not _BANKING:
         _BANKING.append(AspectTagger(Taxonomy.pack("banking")))
     return _BANKING[0]
+
+
+def test_a_pack_includes_aspects_of_another_pack(tmp_path: Path) -> None:
+    (tmp_path / "base.yaml").write_text("aspects:\n  help:\n    cx_area: S\n    terms: {az: ['dəstək']}\n",
+                                        encoding="utf-8")
+    pack = tmp_path / "mine.yaml"
+    pack.write_text("include: [base.help]\naspects:\n  atm:\n    cx_area: C\n    terms: {en: ['atm$']}\n",
+                    encoding="utf-8")
+    taxonomy = Taxonomy.load(pack)
+    assert taxonomy.names == ("atm", "help")  # own aspects first
+    assert AspectTagger(taxonomy).tag("ATM yox, dəstəyi də yox") == ["atm", "help"]
+    for include, message in (("[base.nope]", "has no aspect 'nope'"), ("[other.help]", "another pack's aspect"),
+                             ("base.help", "must be a list")):
+        pack.write_text(f"include: {include}\naspects:\n  atm:\n    cx_area: C\n    terms: {{en: ['atm$']}}\n",
+                        encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
+            Taxonomy.load(pack)
