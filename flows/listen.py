@@ -55,17 +55,18 @@ class SourceSummary:
 
 
 @lru_cache(maxsize=2)
-def _scorer(sentiment: str, languages: tuple[str, ...], extra_aspects: str, batch_size: int) -> Scorer:
+def _scorer(sentiment: str, languages: tuple[str, ...], extra_aspects: str, batch_size: int,
+            taxonomy: str = "ecommerce") -> Scorer:
     """One scorer per process and model config: loading models per page would dominate the run."""
     return Scorer(sentiment=sentiment, languages=languages, extra_aspects=json.loads(extra_aspects),
-                  batch_size=batch_size)
+                  batch_size=batch_size, taxonomy=taxonomy)
 
 
 def get_scorer(settings: Settings) -> Scorer:
     """The cached scorer for these settings."""
     m = settings.model
     return _scorer(m.sentiment, tuple(settings.languages), json.dumps(m.extra_aspects, sort_keys=True),
-                   m.batch_size)
+                   m.batch_size, m.taxonomy)
 
 
 @task(name="score-page", cache_policy=NO_CACHE)

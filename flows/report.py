@@ -20,7 +20,7 @@ def build(config: str, lang: str | None, days: int | None, start: date | None, e
     """Aggregate and render (read-only on the dataset, so retrying is safe)."""
     settings = load_settings(config)
     taxonomy = {a.name: {"labels": dict(a.labels), "cx_area": a.cx_area}
-                for a in Taxonomy.load(extra=settings.model.extra_aspects)}
+                for a in Taxonomy.pack(settings.model.taxonomy, extra=settings.model.extra_aspects)}
     with connect(settings.storage.path) as con:
         files = build_report(
             con,

@@ -1,11 +1,12 @@
 """Pain-point aspect tagger: which customer-experience aspects does a post talk about?
 
-A deliberately simple, transparent, fast baseline: every aspect of ``taxonomy.yaml`` has word
-stems per language, and a text gets every aspect with at least one stem at the start of a word.
+A deliberately simple, transparent, fast baseline: every aspect of a taxonomy pack
+(``taxonomies/*.yaml``) has word stems per language, and a text gets every aspect with at least one
+stem at the start of a word.
 Marketers can read (and extend) the term lists, and counts per aspect are cheap to recompute
 over millions of posts.
 
-Matching rules (see ``taxonomy.yaml`` for the data):
+Matching rules (see ``taxonomies/ecommerce.yaml`` for the data):
 
 * texts and terms both go through :func:`voxpop.text.normalize` and then
   :func:`voxpop.text.fold_ascii`; folding is a letter-to-letter map applied to both sides, so
@@ -20,7 +21,21 @@ Matching rules (see ``taxonomy.yaml`` for the data):
 * terms with "ç"/"ş" also match their "ch"/"sh" spellings ("chatdiril", "shikayet");
 * ``exclude`` phrases of an aspect blank out text before that aspect is tested
   ("online store" is not about a physical store);
-* terms of all languages are tried on every text, because mixed-language posts are common.
+* terms of all languages are tried on every text, because mixed-language posts are common;
+* consonant alternation (:func:`stem_variants`, the one place this rule lives): Azerbaijani and
+  Turkish voice or soften a word's final consonant before a vowel suffix, so a stem of such a term
+  would miss most inflected forms. A stem word (not ``$``) of an ``az`` or ``tr`` term whose last
+  letter alternates also matches with the alternated letter: az ``k→y`` and ``q→ğ`` ("dəstək" matches
+  "dəstəyi", "yanacaq" matches "yanacağı"); tr ``k→ğ`` ("destek" matches "desteği"; the rarer ``p→b``,
+  ``t→d``, ``ç→c`` soften only some nouns and would make verbs match, so they are left out). The
+  softened form must be followed by a suffix vowel other than "o"/"ö" ("geçiyor" is no form of
+  "gecik"). Stems shorter than four letters are left
+  alone (too many unrelated words). Russian and Armenian inflect by endings, which a stem already
+  covers ("карт" matches "карту", "карты", "картой").
+
+Packs: ``nlp/taxonomies/<name>.yaml`` holds one industry's aspects (``ecommerce``, the default, alias
+``retail``; ``banking``, alias ``fintech``; ``telecom``), chosen with ``model.taxonomy``. A pack may
+``include`` aspects of another pack by ``pack.aspect`` (generic ones such as support or privacy).
 """
 
 from __future__ import annotations
@@ -39,9 +54,23 @@ import yaml
 
 from voxpop.text import fold_ascii, normalize
 
-__all__ = ["DEFAULT_TAXONOMY_PATH", "Aspect", "AspectTagger", "Taxonomy"]
+__all__ = [
+    "DEFAULT_PACK",
+    "DEFAULT_TAXONOMY_PATH",
+    "PACKS",
+    "PACK_ALIASES",
+    "Aspect",
+    "AspectTagger",
+    "Taxonomy",
+    "pack_path",
+    "stem_variants",
+]
 
-DEFAULT_TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yaml")
+TAXONOMIES_DIR = Path(__file__).with_name("taxonomies")
+DEFAULT_PACK = "ecommerce"
+PACKS = ("ecommerce", "banking", "telecom")
+PACK_ALIASES = {"retail": "ecommerce", "delivery": "ecommerce", "fintech": "banking"}
+DEFAULT_TAXONOMY_PATH = TAXONOMIES_DIR / f"{DEFAULT_PACK}.yaml"
 DEFAULT_ASPECT_HEAD = Path(__file__).parent / "weights" / "aspect_head.npz"
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -93,12 +122,21 @@ class Taxonomy:
         self.names: tuple[str, ...] = tuple(self._aspects)
 
     @classmethod
+    def pack(cls, name: str = DEFAULT_PACK, extra: Mapping[str, Mapping[str, Any]] | None = None) -> Taxonomy:
+        """The packaged industry taxonomy ``name`` (or an alias such as "retail"), plus ``extra``.
+
+        Raises:
+            ValueError: unknown name; the message lists the valid ones.
+        """
+        return cls.load(pack_path(name), extra=extra)
+
+    @classmethod
     def load(
         cls,
         path: str | Path | None = None,
         extra: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> Taxonomy:
-        """Load a taxonomy YAML file (default: the packaged ``nlp/taxonomy.yaml``).
+        """Load a taxonomy YAML file (default: the default pack, ``nlp/taxonomies/ecommerce.yaml``).
 
         Args:
             path: YAML file with a top-level ``aspects`` mapping of name -> entry.
@@ -115,7 +153,9 @@ class Taxonomy:
             data = yaml.safe_load(handle)
         if not isinstance(data, Mapping) or not isinstance(data.get("aspects"), Mapping):
             raise ValueError(f"{source}: expected a top-level 'aspects' mapping")
-        return cls.from_dict(data["aspects"], extra=extra)
+        included = _included(source, data.get("include") or [])  # after the pack's own aspects
+        return cls.from_dict({**data["aspects"], **{k: v for k, v in included.items() if k not in data["aspects"]}},
+                             extra=extra)
 
     @classmethod
     def from_dict(
@@ -149,6 +189,33 @@ class Taxonomy:
     def __contains__(self, name: object) -> bool:
         """Return whether an aspect called ``name`` exists."""
         return name in self._aspects
+
+
+def pack_path(name: str) -> Path:
+    """The YAML file of pack ``name`` (aliases resolved); ValueError naming the valid packs if unknown."""
+    resolved = PACK_ALIASES.get(name, name)
+    if resolved not in PACKS:
+        valid = ", ".join([*PACKS, *(f"{a} (= {p})" for a, p in PACK_ALIASES.items())])
+        raise ValueError(f"unknown taxonomy {name!r}; choose one of: {valid}")
+    return TAXONOMIES_DIR / f"{resolved}.yaml"
+
+
+def _included(source: Path, refs: object) -> dict[str, Any]:
+    """Entries a pack takes from another pack (``include: [ecommerce.support]``), in that order."""
+    if isinstance(refs, str) or not isinstance(refs, Sequence):
+        raise ValueError(f"{source}: 'include' must be a list of 'pack.aspect' names")
+    out: dict[str, Any] = {}
+    for ref in refs:
+        pack, _, aspect = str(ref).partition(".")
+        path = source.with_name(f"{pack}.yaml")
+        if not aspect or not path.is_file() or path == source:
+            raise ValueError(f"{source}: include {ref!r} must name another pack's aspect, e.g. 'ecommerce.support'")
+        with path.open(encoding="utf-8") as handle:
+            entries = (yaml.safe_load(handle) or {}).get("aspects", {})
+        if aspect not in entries:
+            raise ValueError(f"{source}: include {ref!r}: pack {pack!r} has no aspect {aspect!r}")
+        out[aspect] = entries[aspect]
+    return out
 
 
 # --------------------------------------------------------------------------- validation
@@ -276,9 +343,59 @@ def _spellings(term: str) -> set[str]:
     return spellings
 
 
-def _term_words(terms: Sequence[str], where: str) -> list[tuple[tuple[str, bool], ...]]:
-    """All spellings of ``terms`` as ``(word, exact)`` sequences, in the folded space."""
-    return [_compile_units(spelling, where) for term in terms for spelling in sorted(_spellings(term))]
+# Final consonants that alternate before a vowel suffix, per language (normalised letters; folding
+# maps ğ to g afterwards). Only az and tr: their stems end in the unsuffixed, hard form.
+_ALTERNATIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "az": {"k": ("y",), "q": ("ğ",)},
+    # p→b, t→d, ç→c soften only some nouns (kitabı but sepeti, saati) and verb stems never ("beklet" is not
+    # "bekledim"), so only the regular k→ğ is used.
+    "tr": {"k": ("ğ",)},
+}
+_MIN_ALTERNATING_STEM = 4
+# A softened stem must be followed by the vowel of a case or possessive suffix (folded: ə→e, ı→i, ü→u);
+# not "o", which starts the verb ending -yor ("geçiyor" is no form of "gecik").
+_SOFT_MARK = "\x00"
+_SUFFIX_VOWEL = r"(?=[aeiu])"
+
+
+def stem_variants(word: str, lang: str) -> tuple[str, ...]:
+    """``word`` plus its forms with the final consonant alternated as before a vowel suffix.
+
+    >>> stem_variants("dəstək", "az")
+    ('dəstək', 'dəstəy')
+    >>> stem_variants("destek", "tr")
+    ('destek', 'desteğ')
+
+    Only for stems (a ``$`` word never alternates) of at least four letters in az/tr; see the module
+    docstring for why and for the letters.
+    """
+    rules = _ALTERNATIONS.get(lang.split("-", maxsplit=1)[0], {})
+    if word.endswith("$") or len(word) < _MIN_ALTERNATING_STEM or word[-1] not in rules:
+        return (word,)
+    return (word, *(word[:-1] + repl for repl in rules[word[-1]]))
+
+
+def _alternated(units: tuple[tuple[str, bool], ...], lang: str) -> list[tuple[tuple[str, bool], ...]]:
+    """``units`` and their forms with stem words softened (marked: a suffix vowel must follow)."""
+    forms: list[tuple[tuple[str, bool], ...]] = [()]
+    for word, exact in units:
+        variants = [word] if exact else [word, *(fold_ascii(v) + _SOFT_MARK for v in stem_variants(word, lang)[1:])]
+        forms = [(*form, (variant, exact)) for form in forms for variant in dict.fromkeys(variants)]
+    return forms
+
+
+def _term_words(terms: Sequence[str], where: str, lang: str = "") -> list[tuple[tuple[str, bool], ...]]:
+    """All spellings of ``terms`` (of language ``lang``) as ``(word, exact)`` sequences, in the folded space."""
+    units = {_compile_units(spelling, where) for term in terms for spelling in _spellings(term)}
+    return sorted({form for unit in units for form in _alternated(unit, lang)})
+
+
+def _lang_term_words(terms: Mapping[str, Sequence[str]], where: str) -> list[tuple[tuple[str, bool], ...]]:
+    """:func:`_term_words` of every language's terms, each with its own language's alternations."""
+    out: list[tuple[tuple[str, bool], ...]] = []
+    for lang, lang_terms in terms.items():
+        out.extend(w for w in _term_words(lang_terms, where, lang) if w not in out)
+    return out
 
 
 class _Node:
@@ -328,7 +445,9 @@ def _emit(node: _Node, *, longest: bool = False) -> str:
         return ""  # a stem ends here: whatever follows, the term has matched
     branches = []
     for key, child in sorted(node.children.items()):
-        if key == _JOIN_STEM_KEY:
+        if key == _SOFT_MARK:
+            unit = _SUFFIX_VOWEL
+        elif key == _JOIN_STEM_KEY:
             unit = _STEM_JOIN
         elif key == _JOIN_EXACT_KEY:
             unit = _EXACT_JOIN
@@ -378,10 +497,10 @@ class AspectTagger:
         buckets: dict[str, list[_Compiled]] = {}
         for aspect in self.taxonomy:
             where = f"aspect {aspect.name!r}"
-            terms = _term_words([t for lang_terms in aspect.terms.values() for t in lang_terms], where)
+            terms = _lang_term_words(aspect.terms, where)
             if not terms:
                 continue
-            excludes = _term_words([t for lang_terms in aspect.exclude.values() for t in lang_terms], where)
+            excludes = _lang_term_words(aspect.exclude, where)
             exclude = _trie_pattern(excludes, longest=True) if excludes else None
             item = _Compiled(
                 name=aspect.name,

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from nlp.aspects import AspectHead, AspectTagger, Taxonomy
+from nlp.aspects import DEFAULT_PACK, AspectHead, AspectTagger, Taxonomy, pack_path
 from nlp.encoders import Encoder, default_encoder
 from nlp.langid import UNDETERMINED, LanguageIdentifier
 from nlp.sentiment import LABELS, SentimentModel, TransformersSentiment, load_sentiment
@@ -63,6 +63,7 @@ class Scorer:
         sentiment: str | SentimentModel = "default",
         languages: Sequence[str] = ("az", "tr", "hy", "ru", "en"),
         extra_aspects: Mapping[str, Mapping[str, Any]] | None = None,
+        taxonomy: str = DEFAULT_PACK,
         batch_size: int = 256,
         encoder: Encoder | Literal["auto"] | None = "auto",
     ) -> None:
@@ -78,12 +79,16 @@ class Scorer:
         own = self.encoder is not None and getattr(self.sentiment, "encoder", None) is self.encoder
         self._joint = getattr(self.sentiment, "predict_with_embeddings", None) if own else None
         self.langid = LanguageIdentifier(languages)
-        self.taxonomy = Taxonomy.load(extra=extra_aspects)
-        # The learned aspect head reads the same sentence vectors that are stored for topics.
-        self.tagger = AspectTagger(self.taxonomy, head=AspectHead.load() if self.encoder is not None else None)
+        self.taxonomy = Taxonomy.pack(taxonomy, extra=extra_aspects)
+        # The learned aspect head reads the same sentence vectors that are stored for topics. It was trained
+        # on the default pack's labels, so other industry packs use their terms alone.
+        own_pack = pack_path(taxonomy) == pack_path(DEFAULT_PACK)
+        self.tagger = AspectTagger(self.taxonomy,
+                                   head=AspectHead.load() if self.encoder is not None and own_pack else None)
         self.batch_size = batch_size
         head = self.tagger.head
-        self.model_version = (f"{self.sentiment.version}+aspects-{len(self.taxonomy.names)}"
+        pack = "" if own_pack else f"-{pack_path(taxonomy).stem}"
+        self.model_version = (f"{self.sentiment.version}+aspects{pack}-{len(self.taxonomy.names)}"
                               + (f"+aspect-head-{head.digest}" if head is not None else ""))
 
     def score(self, texts: Sequence[Any], on_progress: Progress | None = None) -> list[Score]:

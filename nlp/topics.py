@@ -17,8 +17,10 @@ Why these choices:
   endings follow fixed rules (its base forms carry endings themselves). A stem is shown as its most
   readable surface form, so labels never show clipped stems.
 * **Readable, deterministic labels.** A label is the topic's three best c-TF-IDF words that enough of its
-  posts use ("delivery · courier · late"). Input is sorted by mention id and UMAP is seeded, so the same
-  mentions always get the same labels.
+  posts use ("delivery · courier · late"). Input is put in an order that follows from its content (vectors and
+  texts, not mention ids, which change when a file is re-imported), vectors are rounded to the float16
+  the store keeps, UMAP is seeded and single-threaded, HDBSCAN single-threaded, and label words tied
+  on c-TF-IDF are ordered by the word: the same texts and vectors always get the same topics.
 * **Honest on small data.** Fewer than ``min_docs`` texts, or no cluster found, gives no topics rather
   than noise; outliers (BERTopic's topic -1) and clusters without a usable word get no label.
 """
@@ -351,7 +353,9 @@ class TopicModel:
         if len(ids) < self.min_docs:
             log.info("topics: %d texts, fewer than %d; no topics fitted", len(ids), self.min_docs)
             return empty
-        order = sorted(range(len(ids)), key=ids.__getitem__)  # same mentions → same input → same labels
+        # float16 is what the store keeps: vectors fresh from the scorer and read back fit alike.
+        embeddings = embeddings.astype(np.float16).astype(np.float32)
+        order = _content_order(ids, texts, langs, embeddings)
         ids = [ids[i] for i in order]
         texts = [texts[i] for i in order]
         langs = [langs[i] for i in order]
@@ -395,7 +399,7 @@ class TopicModel:
         size = self.cluster_size(len(embeddings))
         # A small min_samples keeps HDBSCAN from merging everything into two or three huge clusters.
         hdbscan = HDBSCAN(min_cluster_size=size, min_samples=max(2, min(size // 5, 10)), metric="euclidean",
-                          cluster_selection_method="eom", prediction_data=False)
+                          cluster_selection_method="eom", prediction_data=False, core_dist_n_jobs=1)
         return BERTopic(
             embedding_model=None,  # embeddings are passed in: never load (or download) an encoder
             language="multilingual",  # with "english", BERTopic deletes every non-ASCII letter before counting
@@ -422,7 +426,9 @@ class TopicModel:
             if tid == -1:
                 continue
             df = Counter(w for bag in bags for w in bag)
-            ranked = [w for w, _ in (model.get_topic(tid) or []) if w and w != _EMPTY_DOC]
+            # Best c-TF-IDF score first; equal scores by the word itself, never by position.
+            scored = sorted((model.get_topic(tid) or []), key=lambda ws: (-round(float(ws[1]), 9), ws[0]))
+            ranked = [w for w, _ in scored if w and w != _EMPTY_DOC]
             tiers = [max(2.0, share * len(bags)) for share in LABEL_WORD_SHARES]
             words = [w for i, floor in enumerate(tiers) for w in ranked
                      if df[w] >= floor and (i == 0 or df[w] < tiers[i - 1])]
@@ -432,6 +438,18 @@ class TopicModel:
             label = LABEL_SEPARATOR.join(shown[: self.top_words])
             topics.append(Topic(id=int(tid), label=label, size=len(bags), keywords=tuple(shown)))
         return sorted(topics, key=lambda t: (-t.size, t.label))
+
+
+def _content_order(ids: Sequence[str], texts: Sequence[str], langs: Sequence[str | None],
+                   embeddings: np.ndarray) -> list[int]:
+    """Fit order by content (vector, text, language), the id only between identical rows.
+
+    UMAP's result depends on the order of its input, so the order must follow from what is fitted:
+    the same mentions give the same topics even when re-imported under other ids (a file exported
+    without ids, identity switched to the URL) or read back in another order.
+    """
+    rows = [embeddings[i].tobytes() for i in range(len(ids))]
+    return sorted(range(len(ids)), key=lambda i: (rows[i], texts[i], langs[i] or "", ids[i]))
 
 
 def _cosine_knn(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from nlp.aspects import DEFAULT_TAXONOMY_PATH, AspectTagger, Taxonomy
+from nlp.aspects import DEFAULT_TAXONOMY_PATH, PACK_ALIASES, PACKS, AspectTagger, Taxonomy, stem_variants
 from voxpop.text import fold_ascii, normalize, tokenize_words
 
 LANGS = ("en", "az", "tr", "hy", "ru")
@@ -17,7 +17,7 @@ ASPECTS = (
     "delivery", "price", "support", "quality", "website_app", "payment",
     "returns", "stock", "communication", "staff_store", "privacy", "marketing",
 )  # fmt: skip
-HELD_OUT = Path(DEFAULT_TAXONOMY_PATH).parent / "data" / "aspects"
+HELD_OUT = Path(DEFAULT_TAXONOMY_PATH).parent.parent / "data" / "aspects"
 MIN_F1 = 0.75
 
 
@@ -361,3 +361,147 @@ def test_aspect_head_training_picks_c_and_threshold_by_cross_validation(tmp_path
     assert head.meta["test_micro_f1"]["en"] == {"terms": 0.0, "terms+head": 1.0}
     assert AspectTagger(head=head).tag_many(["nobody replies"], vectors=Words().encode(["nobody replies"])) == [
         ["support"]]
+
+
+# --------------------------------------------------------------------------- industry packs, alternation
+
+
+def test_final_consonant_alternation_is_one_documented_rule() -> None:
+    assert stem_variants("dəstək", "az") == ("dəstək", "dəstəy")
+    assert stem_variants("yanacaq", "az") == ("yanacaq", "yanacağ")
+    assert stem_variants("destek", "tr") == ("destek", "desteğ")
+    assert stem_variants("beklet", "tr") == ("beklet",)  # only the regular k→ğ in Turkish
+    assert stem_variants("app$", "az") == ("app$",)  # whole words never alternate
+    assert stem_variants("kök", "az") == ("kök",)  # too short
+    assert stem_variants("поддержк", "ru") == ("поддержк",)  # Russian: endings, covered by the stem
+    tagger = _tiny(help={"cx_area": "x", "terms": {"az": ["dəstək"], "tr": ["destek"], "ru": ["карт"]}})
+    for text in ("Kapital Bank dəstəyi cavab vermir", "DƏSTƏYİ", "destəyi", "destəyinə yazdım",
+                 "Leobank'ın desteği yok", "desteğe ulaşamadım", "карту", "картой", "карты"):
+        assert tagger.tag(text) == ["help"], text
+    assert tagger.tag("dəstəmaz") == []
+    assert _tiny(late={"cx_area": "x", "terms": {"az": ["gecik"]}}).tag("zaman çok hızlı geçiyor") == []
+    # The alternation belongs to the term's language: an English stem keeps its "k".
+    assert _tiny(b={"cx_area": "x", "terms": {"en": ["bank"]}}).tag("banyo") == []
+
+
+def test_default_pack_matches_azerbaijani_and_turkish_soft_forms(tagger: AspectTagger) -> None:
+    assert "support" in tagger.tag("ABB dəstəyi heç nə etmir")
+    assert "support" in tagger.tag("Müşteri desteği berbat")
+
+
+def test_packs_have_labels_and_terms_in_every_language() -> None:
+    for pack in PACKS:
+        taxonomy = Taxonomy.pack(pack)
+        tagger = AspectTagger(taxonomy)
+        assert len(taxonomy) >= 8, pack
+        for aspect in taxonomy:
+            for lang in LANGS:
+                assert aspect.labels.get(lang), (pack, aspect.name, lang)
+                assert len(aspect.terms.get(lang, ())) >= 5, (pack, aspect.name, lang)
+                for example in aspect.examples.get(lang, ()):
+                    assert aspect.name in tagger.tag(example), (pack, aspect.name, example)
+    assert Taxonomy.pack().names == Taxonomy.load().names == ASPECTS  # the default keeps today's taxonomy
+    assert Taxonomy.pack("retail").names == ASPECTS
+    assert Taxonomy.pack("fintech").names == Taxonomy.pack("banking").names
+    assert {"cards", "fees", "outage", "atm", "loans", "transfers", "support"} <= set(Taxonomy.pack("banking").names)
+    assert {"coverage", "signal", "internet_speed", "tariffs", "roaming", "billing", "support"} <= set(
+        Taxonomy.pack("telecom").names)
+    assert "payment" not in Taxonomy.pack("banking")
+
+
+def test_unknown_pack_lists_the_valid_ones() -> None:
+    with pytest.raises(ValueError, match="unknown taxonomy 'bank'; choose one of: ecommerce, banking, telecom"):
+        Taxonomy.pack("bank")
+
+
+def test_config_selects_a_pack_and_rejects_unknown_names(tmp_path: Path) -> None:
+    from typing import get_args
+
+    from voxpop.config import Model, settings_from_mapping
+    from voxpop.errors import ConfigError
+
+    assert set(get_args(Model.model_fields["taxonomy"].annotation)) == {*PACKS, *PACK_ALIASES}
+    base = {"brands": [{"name": "Kapital Bank", "keywords": ["kapital bank", "kapitalbank"]}]}
+    assert settings_from_mapping(base, base=tmp_path).model.taxonomy == "ecommerce"
+    chosen = settings_from_mapping({**base, "model": {"taxonomy": "banking"}}, base=tmp_path)
+    assert chosen.model.taxonomy == "banking"
+    with pytest.raises(ConfigError, match=r"model\.taxonomy: .*'ecommerce'.*'banking'.*'telecom'"):
+        settings_from_mapping({**base, "model": {"taxonomy": "bank"}}, base=tmp_path)
+
+
+# Bank-case rows (Kapital Bank, ABB, Leobank): text -> aspects expected with `model.taxonomy: banking`.
+BANK_ROWS: list[tuple[str, str, set[str]]] = [
+    ("az", "Kapital Bank kartımı səbəbsiz blokladı", {"cards"}),
+    ("az", "Leobank kartı bu gün gəldi, dizaynı gözəldir", {"cards"}),
+    ("az", "ABB-də köçürmə komissiyası çox yüksəkdir", {"fees", "transfers"}),
+    ("az", "kart xidmət haqqı ildə 10 manat oldu, əvvəl pulsuz idi", {"cards", "fees"}),
+    ("az", "Kapital Bank tətbiqi yenə çökür, heç nə işləmir", {"outage", "website_app"}),
+    ("az", "Nizami küçəsindəki bankomat kartımı uddu", {"atm"}),
+    ("az", "Kredit faizi Leobank-da daha aşağıdır", {"loans"}),
+    ("az", "Kapital Bank dəstəyi iki gündür cavab vermir", {"support"}),
+    ("ru", "Хочу заказать карту ABB, какие условия?", {"cards"}),
+    ("ru", "Комиссия за перевод с карты на карту выросла", {"cards", "fees", "transfers"}),
+    ("ru", "Плата за обслуживание теперь 5 манат", {"fees"}),
+    ("ru", "Приложение Kapital Bank не работает с утра", {"outage", "website_app"}),
+    ("ru", "Банкомат не выдал деньги, а со счёта списали", {"atm", "transfers"}),
+    ("ru", "Одобрили кредит за один день, спасибо Leobank", {"loans"}),
+    ("tr", "Kapital Bank kartım bloke oldu", {"cards"}),
+    ("tr", "Havale komisyonu çok yüksek", {"fees", "transfers"}),
+    ("tr", "Uygulama yine çalışmıyor, çöktü", {"outage", "website_app"}),
+    ("tr", "ATM kartımı yuttu", {"atm"}),
+    ("tr", "İhtiyaç kredisi başvurum reddedildi", {"loans"}),
+    ("en", "Got my new Leobank card today", {"cards"}),
+    ("en", "ABB charges a fee for every transfer now", {"fees", "transfers"}),
+    ("en", "Kapital Bank app doesn't work again", {"outage", "website_app"}),
+    ("en", "The ATM on Fuzuli street is always out of cash", {"atm"}),
+    ("en", "Leobank loan approved in minutes", {"loans"}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), BANK_ROWS)
+def test_banking_pack_tags_the_bank_case(lang: str, text: str, expected: set[str]) -> None:
+    tagger = _banking()
+    assert set(tagger.tag(text, lang)) == expected, tagger.explain(text)
+
+
+def test_a_plain_card_mention_is_not_a_payment_with_the_banking_pack(tagger: AspectTagger) -> None:
+    plain = ["Leobank kartı bu gün gəldi", "Хочу заказать карту ABB", "Kartım bloke oldu", "Got my new card"]
+    assert all("payment" in tagger.tag(text) for text in plain[:3])  # the retail pack reads a card as checkout
+    assert [_banking().tag(text) for text in plain] == [["cards"]] * 4
+
+
+def test_scorer_uses_the_configured_pack() -> None:
+    from nlp import Scorer
+    from tests.conftest import KeywordSentiment
+
+    scorer = Scorer(sentiment=KeywordSentiment(), taxonomy="banking")
+    assert scorer.taxonomy.names == Taxonomy.pack("banking").names
+    assert scorer.score(["Bankomat kartımı uddu", "Kartımı blokladılar"])[1].aspects == ["cards"]
+    assert "banking" in scorer.model_version
+    assert "banking" not in Scorer(sentiment=KeywordSentiment()).model_version
+
+
+_BANKING: list[AspectTagger] = []
+
+
+def _banking() -> AspectTagger:
+    if not _BANKING:
+        _BANKING.append(AspectTagger(Taxonomy.pack("banking")))
+    return _BANKING[0]
+
+
+def test_a_pack_includes_aspects_of_another_pack(tmp_path: Path) -> None:
+    (tmp_path / "base.yaml").write_text("aspects:\n  help:\n    cx_area: S\n    terms: {az: ['dəstək']}\n",
+                                        encoding="utf-8")
+    pack = tmp_path / "mine.yaml"
+    pack.write_text("include: [base.help]\naspects:\n  atm:\n    cx_area: C\n    terms: {en: ['atm$']}\n",
+                    encoding="utf-8")
+    taxonomy = Taxonomy.load(pack)
+    assert taxonomy.names == ("atm", "help")  # own aspects first
+    assert AspectTagger(taxonomy).tag("ATM yox, dəstəyi də yox") == ["atm", "help"]
+    for include, message in (("[base.nope]", "has no aspect 'nope'"), ("[other.help]", "another pack's aspect"),
+                             ("base.help", "must be a list")):
+        pack.write_text(f"include: {include}\naspects:\n  atm:\n    cx_area: C\n    terms: {{en: ['atm$']}}\n",
+                        encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
+            Taxonomy.load(pack)

@@ -185,6 +185,50 @@ def test_same_input_gives_the_same_labels_in_any_order() -> None:
     assert first.topics == second.topics
 
 
+def test_same_texts_and_vectors_under_other_ids_give_the_same_topics() -> None:
+    """A bank's export re-imported: same posts and vectors, new ids (e.g. URL identity), other row order."""
+    ids, texts, vecs, langs = corpus(seed=3, noise=30)
+    texts = [t.replace("Narmart", "Kapital Bank").replace("Tezbazar", "Leobank").replace("Lumo", "ABB")
+             for t in texts]
+    first = TopicModel(exclude_terms=[*BRANDS, "Kapital Bank", "Leobank", "ABB$"]).fit(ids, texts, vecs, langs)
+    perm = np.random.default_rng(3).permutation(len(ids))
+    renamed = {mid: f"file:{perm[n]:05d}" for n, mid in enumerate(ids)}  # ids that sort in another order
+    order = np.random.default_rng(11).permutation(len(ids))
+    second = TopicModel(exclude_terms=[*BRANDS, "Kapital Bank", "Leobank", "ABB$"]).fit(
+        [renamed[ids[i]] for i in order], [texts[i] for i in order], vecs[order], [langs[i] for i in order])
+    assert len(first.topics) >= 3
+    assert {renamed[mid]: label for mid, label in first.labels.items()} == second.labels
+    assert first.topics == second.topics
+
+
+def test_same_input_gives_the_same_topics_in_another_process(tmp_path: Path) -> None:
+    """Hash seeds and thread pools differ between processes (rebuilds); the fit must not depend on them."""
+    import json
+    import os
+    import subprocess
+
+    script = tmp_path / "fit.py"
+    script.write_text(
+        "import json, sys\n"
+        "import numpy as np\n"
+        "from tests.test_topics import BRANDS, corpus\n"
+        "from nlp.topics import TopicModel\n"
+        "ids, texts, vecs, langs = corpus(seed=5, noise=20)\n"
+        "order = np.random.default_rng(int(sys.argv[1])).permutation(len(ids))\n"
+        "r = TopicModel(exclude_terms=BRANDS).fit([ids[i] for i in order], [texts[i] for i in order],\n"
+        "                                         vecs[order], [langs[i] for i in order])\n"
+        "print(json.dumps({'labels': r.labels, 'topics': [[t.label, t.size] for t in r.topics]}, sort_keys=True))\n",
+        encoding="utf-8")
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(Path(__file__).parent.parent)}
+        out = subprocess.run([sys.executable, str(script), seed], capture_output=True, text=True, env=env,
+                             check=True, timeout=600)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert runs[0]["topics"]
+    assert runs[0] == runs[1]
+
+
 class FixedClusters:
     """A clusterer that returns given labels (HDBSCAN's outliers are hard to provoke on tidy synthetic data)."""
 
@@ -199,8 +243,12 @@ class FixedClusters:
 def test_outliers_get_no_topic(monkeypatch: pytest.MonkeyPatch) -> None:
     import hdbscan
 
+    from nlp.topics import _content_order
+
     ids, texts, vecs, langs = corpus(noise=6)
-    fixed = [k for k in range(len(THEMES)) for _ in range(45)] + [-1] * 6  # ids sort in this order
+    cluster = {mid: (int(mid[2]) if mid[2] != "9" else -1) for mid in ids}  # x:<theme><n>, x:9... is noise
+    vecs16 = vecs.astype(np.float16).astype(np.float32)
+    fixed = [cluster[ids[i]] for i in _content_order(ids, texts, langs, vecs16)]  # the order the fit uses
     monkeypatch.setattr(hdbscan, "HDBSCAN", lambda **kw: FixedClusters(fixed))
     result = TopicModel(exclude_terms=BRANDS).fit(ids, texts, vecs, langs)
     assert len(result.topics) == 3

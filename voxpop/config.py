@@ -118,10 +118,16 @@ class Model(_Model):
         description="Texts scored per batch; larger batches sort by length better (less padding), 256 is 2x "
         "faster than 64 on 2 cores.",
     )
+    taxonomy: Literal["ecommerce", "retail", "delivery", "banking", "fintech", "telecom"] = Field(
+        default="ecommerce",
+        description="Industry pack of pain-point aspects (nlp/taxonomies/<name>.yaml): 'ecommerce' (alias "
+        "'retail', 'delivery'), 'banking' (alias 'fintech': cards, fees, outages, ATMs, loans, transfers) or "
+        "'telecom' (coverage, signal, internet speed, tariffs, roaming, billing).",
+    )
     extra_aspects: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
-        description="Aspects added to (or terms added to existing aspects of) the pain-point taxonomy; "
-        "same shape as entries of nlp/taxonomy.yaml.",
+        description="Aspects added to (or terms added to existing aspects of) the chosen taxonomy pack; "
+        "same shape as entries of nlp/taxonomies/*.yaml.",
     )
 
 
