@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `extras` (declared extra columns of file imports)
 PARTITION_KEY = "mention_date"
 SENTIMENTS = ("negative", "neutral", "positive")
 # Engagement counts: they change after posting, so a mention seen again refreshes them.
@@ -58,6 +58,8 @@ MENTION_FIELDS: tuple[tuple[str, pa.DataType, bool, str], ...] = (
     ("model_version", pa.string(), False, "scorer that produced the NLP columns"),
     ("run_id", pa.string(), False, "the run that wrote the row"),
     ("schema_version", pa.int16(), False, "version of this contract the row was written with"),
+    ("extras", pa.map_(pa.string(), pa.string()), True,
+     "declared extra columns of a file import (rating, branch, ...), values as text; null elsewhere"),
 )
 
 MENTION_SCHEMA = pa.schema(
