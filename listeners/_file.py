@@ -31,7 +31,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "native_id", "post_id", "tweet_id", "comment_id", "review_id", "ticket_id", "uid"),
     "author": ("author", "user", "username", "handle", "screen_name", "author_handle", "customer"),
     "url": ("url", "link", "permalink"),
-    "platform": ("platform", "network", "channel", "site"),
+    "platform": ("platform", "network", "channel", "site", "source", "store"),
     "likes": ("likes", "like_count", "favorite_count", "score", "upvotes", "reactions"),
     "reposts": ("reposts", "retweets", "retweet_count", "shares", "repost_count"),
     "replies": ("replies", "reply_count", "comments", "num_comments"),
