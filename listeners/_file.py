@@ -1,8 +1,10 @@
 """The ``file`` listener: imports CSV, JSONL or plain-text exports (surveys, reviews, tickets, posts).
 
 Columns are found by common names (``text``/``content``/``body``/``comment``…) or mapped explicitly with
-``options.columns``. Rows without an id get a content hash as ``native_id``, so importing the same
-export twice adds nothing. A bad row is rejected with its reason and line number; the file goes on.
+``options.columns``. Rows without an id get a hash of their normalised URL as ``native_id`` (of file,
+time and text when they have no URL either), so importing the same export twice adds nothing. Platform
+names are normalised, day-first dates are recognised from the column, and declared extra columns are
+kept (docs/configuration.md, "File sources"). A bad row is rejected with its reason and line number; the file goes on.
 The cursor remembers each file's content hash, so an unchanged export is not re-read.
 """
 
@@ -206,7 +208,7 @@ class FileListener:
         self.date_format = _check_date_format(name, date_format)
         try:
             self.tz: tzinfo = ZoneInfo(str(timezone))
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a folder of tzdata, not a zone
             raise ConfigError(f"source '{name}': options.timezone {timezone!r} is not an IANA time zone name; "
                               "use one like Asia/Baku or UTC") from None
         self.extra_columns = _check_extras(name, extra_columns)

@@ -28,7 +28,8 @@ _TS = pa.timestamp("us", tz="UTC")
 MENTION_FIELDS: tuple[tuple[str, pa.DataType, bool, str], ...] = (
     ("mention_id", pa.string(), False, "platform:native_id; the dedupe key"),
     ("platform", pa.string(), False, "x, reddit, instagram, file, ..."),
-    ("native_id", pa.string(), False, "the platform's own id (or a content hash for id-less imports)"),
+    ("native_id", pa.string(), False,
+     "the platform's own id (id-less imports: a hash of the normalised URL, else of the content)"),
     ("url", pa.string(), True, "canonical link to the mention"),
     ("created_at", _TS, False, "when the mention was posted, UTC"),
     ("collected_at", _TS, False, "when voxpop collected it, UTC"),

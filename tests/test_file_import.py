@@ -108,6 +108,7 @@ def test_day_first_is_read_from_the_column(tmp_path: Path) -> None:
     ("options", "named"),
     [
         ({"timezone": "Asia/Bakuu"}, "options.timezone 'Asia/Bakuu' is not an IANA time zone name"),
+        ({"timezone": "Asia"}, "options.timezone 'Asia' is not an IANA time zone name"),
         ({"date_format": "dd.mm.yyyy"}, "options.date_format 'dd.mm.yyyy' is not a strftime pattern"),
         ({"extra_columns": {"rating": "integer"}}, "options.extra_columns has unknown type(s)"),
         ({"extra_columns": "rating"}, "options.extra_columns must be a list"),
