@@ -37,6 +37,9 @@ class Mention:
     thread_id: str | None = None
     parent_id: str | None = None
     brand_hint: str | None = None  # set when the whole source is about one brand (e.g. our own reviews)
+    # Declared extra columns of a file import as (name, value-as-text) pairs: a tuple, so the frozen
+    # Mention stays immutable and no default is shared mutable state.
+    extras: tuple[tuple[str, str], ...] = ()
 
     @property
     def mention_id(self) -> str:

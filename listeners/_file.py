@@ -1,8 +1,10 @@
 """The ``file`` listener: imports CSV, JSONL or plain-text exports (surveys, reviews, tickets, posts).
 
 Columns are found by common names (``text``/``content``/``body``/``comment``…) or mapped explicitly with
-``options.columns``. Rows without an id get a content hash as ``native_id``, so importing the same
-export twice adds nothing. A bad row is rejected with its reason and line number; the file goes on.
+``options.columns``. Rows without an id get a hash of their normalised URL as ``native_id`` (of file,
+time and text when they have no URL either), so importing the same export twice adds nothing. Platform
+names are normalised, day-first dates are recognised from the column, and declared extra columns are
+kept (docs/configuration.md, "File sources"). A bad row is rejected with its reason and line number; the file goes on.
 The cursor remembers each file's content hash, so an unchanged export is not re-read.
 """
 
@@ -11,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from listeners._base import Mention, Page, registry
 from storage.schema import Rejected
@@ -29,7 +33,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "native_id", "post_id", "tweet_id", "comment_id", "review_id", "ticket_id", "uid"),
     "author": ("author", "user", "username", "handle", "screen_name", "author_handle", "customer"),
     "url": ("url", "link", "permalink"),
-    "platform": ("platform", "network", "channel", "site"),
+    "platform": ("platform", "network", "channel", "site", "source", "store"),
     "likes": ("likes", "like_count", "favorite_count", "score", "upvotes", "reactions"),
     "reposts": ("reposts", "retweets", "retweet_count", "shares", "repost_count"),
     "replies": ("replies", "reply_count", "comments", "num_comments"),
@@ -38,23 +42,119 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "parent_id": ("parent_id", "in_reply_to_id", "reply_to"),
 }
 _PLATFORM_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+# Well-known names after normalisation (lowercase, runs of spaces/dashes/dots -> "_").
+PLATFORM_ALIASES: dict[str, str] = {
+    "googleplay": "google_play", "google_play_store": "google_play", "play_store": "google_play",
+    "playstore": "google_play", "google_playstore": "google_play",
+    "appstore": "app_store", "apple_app_store": "app_store", "ios_app_store": "app_store",
+    "twitter": "x", "x_com": "x", "twitter_com": "x",
+    "fb": "facebook", "ig": "instagram", "insta": "instagram", "yt": "youtube",
+}
+# Extra-column types a file source may declare, and how a raw value becomes its stored text.
+EXTRA_TYPES = ("str", "int", "float", "bool")
+_TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
+# dd.mm.yyyy, dd/mm/yyyy or dd-mm-yyyy, optionally with HH:MM[:SS]: day or month first is read from the column.
+_DMY_RE = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_TRACKING = ("utm_", "fbclid", "gclid")
 
 
-def parse_timestamp(value: Any) -> datetime:
-    """ISO 8601 (``Z`` or offset; naive means UTC), ``YYYY-MM-DD``, or Unix seconds/milliseconds."""
+def normalize_platform(value: str) -> str:
+    """``Google Play``/``google-play`` -> ``google_play``, ``Trustpilot.com`` -> ``trustpilot``, ``Twitter`` -> ``x``.
+
+    Exports name the same store in many spellings; quarantining them all loses every row of the file.
+    """
+    name = re.sub(r"[\s.\-]+", "_", value.strip().lower()).strip("_")
+    name = PLATFORM_ALIASES.get(name, name)
+    return PLATFORM_ALIASES.get(name.removesuffix("_com"), name.removesuffix("_com"))
+
+
+def normalize_url(url: str) -> str:
+    """The identity of a link: lowercase scheme and host, no fragment, trailing slash or tracking params."""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.lower().startswith(_TRACKING)]
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
+
+
+def day_first_of(values: Iterator[Any] | list[Any]) -> bool | None:
+    """Whether a date column's ``nn.nn.yyyy`` values put the day first (None: the column has none).
+
+    Read from the whole column: any first part above 12 means day first, any second part above 12 means
+    month first; when every value is ambiguous (05.06.2026) the day comes first, the norm in az, tr and ru.
+    """
+    found = False
+    for value in values:
+        m = _DMY_RE.match(str(value).strip()) if isinstance(value, str) else None
+        if not m:
+            continue
+        found = True
+        if int(m.group(1)) > 12:
+            return True
+        if int(m.group(3)) > 12:
+            return False
+    return True if found else None
+
+
+def parse_timestamp(
+    value: Any, *, tz: tzinfo = UTC, day_first: bool = True, date_format: str | None = None
+) -> datetime:
+    """ISO 8601, ``YYYY-MM-DD``, ``dd.mm.yyyy[ HH:MM]``, Unix seconds/milliseconds, or ``date_format``.
+
+    A time without an offset is local time in ``tz`` (UTC unless the source sets ``timezone``).
+    """
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = value / 1000 if value > 1e11 else value
         return datetime.fromtimestamp(seconds, tz=UTC)
     text = str(value).strip()
+    if date_format is not None:
+        try:
+            ts = datetime.strptime(text, date_format)
+        except ValueError:
+            raise ValueError(f"timestamp {text[:40]!r} does not match date_format {date_format!r}") from None
+        return ts if ts.tzinfo else ts.replace(tzinfo=tz)
     if re.fullmatch(r"\d{9,13}(\.\d+)?", text):
         return parse_timestamp(float(text))
+    if m := _DMY_RE.match(text):
+        first, _, second, year, hour, minute, sec = m.groups()
+        day, month = (first, second) if day_first else (second, first)
+        try:
+            ts = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(sec or 0),
+                          tzinfo=tz)
+        except ValueError as exc:
+            raise ValueError(f"invalid date {text[:40]!r}: {exc}") from None
+        return ts
     try:
         ts = datetime.fromisoformat(text.replace(" UTC", "+00:00"))
     except ValueError:
-        raise ValueError(f"unparseable timestamp {text[:40]!r}; use ISO 8601 like 2026-10-24T13:05:00Z") from None
-    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+        raise ValueError(f"unparseable timestamp {text[:40]!r}; use ISO 8601 like 2026-10-24T13:05:00Z "
+                         "or set options.date_format") from None
+    return ts if ts.tzinfo else ts.replace(tzinfo=tz)
+
+
+def _extra_value(value: Any, kind: str, name: str) -> str | None:
+    """An extra column's value as stored text, checked against its declared type (None when empty)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    try:
+        if kind == "int":
+            number = float(text)
+            if not number.is_integer():
+                raise ValueError
+            return str(int(number))
+        if kind == "float":
+            return repr(float(text))
+        if kind == "bool":
+            low = text.lower()
+            if low not in _TRUE | _FALSE:
+                raise ValueError
+            return "true" if low in _TRUE else "false"
+    except (ValueError, OverflowError):
+        raise ValueError(f"extra column {name} must be {kind}, not {text[:20]!r}") from None
+    return text
 
 
 def _count(value: Any, name: str) -> int:
@@ -85,6 +185,9 @@ class FileListener:
         brand: str | None = None,
         encoding: str = "utf-8-sig",
         page_size: int = 1000,
+        date_format: str | None = None,
+        timezone: str = "UTC",
+        extra_columns: Mapping[str, str] | list[str] | None = None,
     ) -> None:
         self.name = name
         self.path = Path(path)
@@ -98,12 +201,21 @@ class FileListener:
                 f"source '{name}': options.columns has unknown key(s) {unknown}; "
                 f"allowed: {', '.join(COLUMN_ALIASES)}"
             )
+        platform = normalize_platform(platform)
         if not _PLATFORM_RE.match(platform):
-            raise ConfigError(f"source '{name}': platform must be lowercase letters/digits/_, not {platform!r}")
+            raise ConfigError(f"source '{name}': platform must be letters/digits/_ (1-32), not {platform!r}")
         self.platform = platform
+        self.date_format = _check_date_format(name, date_format)
+        try:
+            self.tz: tzinfo = ZoneInfo(str(timezone))
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a folder of tzdata, not a zone
+            raise ConfigError(f"source '{name}': options.timezone {timezone!r} is not an IANA time zone name; "
+                              "use one like Asia/Baku or UTC") from None
+        self.extra_columns = _check_extras(name, extra_columns)
         self.brand = brand
         self.encoding = encoding
         self.page_size = page_size
+        self._day_first = True  # per file, from its date column (see pages)
 
     @classmethod
     def from_config(cls, source: Source, settings: Settings) -> FileListener:
@@ -114,7 +226,8 @@ class FileListener:
         brand = opts.pop("brand", None)
         if brand is not None and brand not in {b.name for b, _ in settings.all_brands()}:
             raise ConfigError(f"source '{source.name}': options.brand '{brand}' is not a configured brand")
-        allowed = {"path", "format", "columns", "platform", "encoding", "page_size"}
+        allowed = {"path", "format", "columns", "platform", "encoding", "page_size", "date_format", "timezone",
+                   "extra_columns"}
         extra = sorted(set(opts) - allowed)
         if extra:
             valid = sorted(allowed | {"brand"})
@@ -128,6 +241,9 @@ class FileListener:
             brand=brand,
             encoding=opts.get("encoding", "utf-8-sig"),
             page_size=int(opts.get("page_size", 1000)),
+            date_format=opts.get("date_format"),
+            timezone=opts.get("timezone", "UTC"),
+            extra_columns=opts.get("extra_columns"),
         )
 
     # ---- iteration ------------------------------------------------------------------------------
@@ -162,6 +278,9 @@ class FileListener:
                 continue
             first_seen = state.get("first_seen") or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).isoformat()
             rows = list(self._rows(path, data))
+            # Day or month first is a property of the export, so it is read from the whole date column.
+            day_first = day_first_of(self._column(row, "created_at") for _, row in rows if isinstance(row, dict))
+            self._day_first = True if day_first is None else day_first
             seen: dict[tuple[str, str], int] = {}
             for start in range(0, max(len(rows), 1), self.page_size):
                 page = Page()
@@ -234,10 +353,12 @@ class FileListener:
                 raise ValueError("missing created_at")
             created = first_seen
         else:
-            created = parse_timestamp(raw_ts)
-        platform = str(self._column(row, "platform") or self.platform).strip().lower()
+            created = parse_timestamp(raw_ts, tz=self.tz, day_first=self._day_first, date_format=self.date_format)
+        platform = normalize_platform(str(self._column(row, "platform") or self.platform))
         if not _PLATFORM_RE.match(platform):
-            raise ValueError(f"platform must be lowercase letters/digits/_, not {platform[:40]!r}")
+            raise ValueError(f"platform must be letters/digits/_ (1-32), not {platform[:40]!r}")
+        extras = self._extras(row)
+        url = _opt_str(self._column(row, "url"))
         native = self._column(row, "id")
         if native in (None, ""):
             # No id in the export: identify the row by file, time, text and how often that pair occurred
@@ -245,6 +366,8 @@ class FileListener:
             when = "" if raw_ts in (None, "") else created.isoformat()  # a txt line's date is not its own
             seen[(when, text)] = occurrence = seen.get((when, text), 0) + 1
             ident = f"{path.name}\x00{when}\x00{text}\x00{occurrence}"
+            if url:  # a link names the post itself: the same post in two exports is one mention
+                ident = f"url\x00{normalize_url(url)}"
             native = hashlib.sha1(ident.encode(), usedforsecurity=False).hexdigest()[:20]
         views = self._column(row, "views")
         return Mention(
@@ -252,7 +375,7 @@ class FileListener:
             native_id=str(native).strip(),
             text=text,
             created_at=created,
-            url=_opt_str(self._column(row, "url")),
+            url=url,
             author=_opt_str(self._column(row, "author")),
             likes=_count(self._column(row, "likes"), "likes"),
             reposts=_count(self._column(row, "reposts"), "reposts"),
@@ -261,7 +384,51 @@ class FileListener:
             thread_id=_opt_str(self._column(row, "thread_id")),
             parent_id=_opt_str(self._column(row, "parent_id")),
             brand_hint=self.brand,
+            extras=extras,
         )
+
+    def _extras(self, row: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        """The declared extra columns of ``row`` (matched case-insensitively), typed and as text."""
+        if not self.extra_columns:
+            return ()
+        lowered = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
+        out = []
+        for name, kind in self.extra_columns.items():
+            value = _extra_value(lowered.get(name.lower()), kind, name)
+            if value is not None:
+                out.append((name, value))
+        return tuple(out)
+
+
+def _check_date_format(name: str, fmt: Any) -> str | None:
+    """``options.date_format`` must be a strptime pattern that can read a date it wrote."""
+    if fmt is None:
+        return None
+    probe = datetime(2026, 11, 21, 14, 5, tzinfo=UTC)
+    try:
+        if not isinstance(fmt, str) or "%" not in fmt:
+            raise ValueError
+        datetime.strptime(probe.strftime(fmt), fmt)
+    except ValueError:
+        raise ConfigError(f"source '{name}': options.date_format {fmt!r} is not a strftime pattern; "
+                          "use one like '%d.%m.%Y %H:%M'") from None
+    return fmt
+
+
+def _check_extras(name: str, extras: Any) -> dict[str, str]:
+    """``options.extra_columns``: a list of column names (kept as text) or a {column: type} mapping."""
+    if extras is None:
+        return {}
+    if isinstance(extras, list | tuple) and all(isinstance(c, str) for c in extras):
+        extras = dict.fromkeys(extras, "str")
+    if not isinstance(extras, Mapping) or not all(isinstance(k, str) and k.strip() for k in extras):
+        raise ConfigError(f"source '{name}': options.extra_columns must be a list of column names or "
+                          "a mapping like {rating: int, branch: str}")
+    bad = {k: v for k, v in extras.items() if v not in EXTRA_TYPES}
+    if bad:
+        raise ConfigError(f"source '{name}': options.extra_columns has unknown type(s) {bad}; "
+                          f"use one of {', '.join(EXTRA_TYPES)}")
+    return {str(k).strip(): str(v) for k, v in extras.items()}
 
 
 def _opt_str(value: Any) -> str | None:

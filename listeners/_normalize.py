@@ -180,6 +180,7 @@ class Normalizer:
                     "views": m.views,
                     "text": m.text,
                     "run_id": self.run_id,
+                    "extras": dict(m.extras) or None,
                 }
             )
         return out

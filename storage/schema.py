@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `extras` (declared extra columns of file imports)
 PARTITION_KEY = "mention_date"
 SENTIMENTS = ("negative", "neutral", "positive")
 # Engagement counts: they change after posting, so a mention seen again refreshes them.
@@ -28,7 +28,8 @@ _TS = pa.timestamp("us", tz="UTC")
 MENTION_FIELDS: tuple[tuple[str, pa.DataType, bool, str], ...] = (
     ("mention_id", pa.string(), False, "platform:native_id; the dedupe key"),
     ("platform", pa.string(), False, "x, reddit, instagram, file, ..."),
-    ("native_id", pa.string(), False, "the platform's own id (or a content hash for id-less imports)"),
+    ("native_id", pa.string(), False,
+     "the platform's own id (id-less imports: a hash of the normalised URL, else of the content)"),
     ("url", pa.string(), True, "canonical link to the mention"),
     ("created_at", _TS, False, "when the mention was posted, UTC"),
     ("collected_at", _TS, False, "when voxpop collected it, UTC"),
@@ -58,6 +59,8 @@ MENTION_FIELDS: tuple[tuple[str, pa.DataType, bool, str], ...] = (
     ("model_version", pa.string(), False, "scorer that produced the NLP columns"),
     ("run_id", pa.string(), False, "the run that wrote the row"),
     ("schema_version", pa.int16(), False, "version of this contract the row was written with"),
+    ("extras", pa.map_(pa.string(), pa.string()), True,
+     "declared extra columns of a file import (rating, branch, ...), values as text; null elsewhere"),
 )
 
 MENTION_SCHEMA = pa.schema(

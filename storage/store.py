@@ -427,7 +427,8 @@ class MentionStore:
     @staticmethod
     def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
         try:
-            return pq.read_table(path, columns=columns, schema=None if columns else MENTION_SCHEMA)
+            # Always with the contract schema: files written before a column existed read it as nulls.
+            return pq.read_table(path, columns=columns, schema=MENTION_SCHEMA)
         except (OSError, pa.ArrowInvalid) as exc:
             raise StorageError(
                 f"cannot read {path}: {exc}. Move the file aside and re-run collection for that day."

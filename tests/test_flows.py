@@ -159,3 +159,38 @@ def test_listen_stores_embeddings_and_fills_topics(tmp_path: Path, monkeypatch: 
     assert all("narmart" not in str(label).lower() for label in labels)
     # Nothing new: no refit, labels unchanged.
     assert listen(config=str(cfg))["topics"] is None
+
+
+def test_listen_imports_a_bank_export_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12: store names, day-first local dates and extra columns survive `listen`; a post exported
+    again without an id but with the same link is one mention."""
+    scorer = Scorer(sentiment=KeywordSentiment())
+    monkeypatch.setattr(listen_mod, "get_scorer", lambda settings: scorer)
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "nov.csv").write_text(
+        "date,text,source,url,rating,author,branch\n"
+        "21.11.2026 14:05,Kapital Bank tətbiqi rezalet gecikir,google play,https://play.example/r/1,1,@aysel,Nərimanov\n"
+        "21.11.2026 15:40,Leobank отлично работает,App Store,https://apps.example/r/2,5,@oleg,\n"
+        "22.11.2026 09:00,ABB kart çok bahalı,Trustpilot.com,https://tp.example/r/3,2,@mert,28 May\n",
+        encoding="utf-8")
+    (tmp_path / "exports" / "nov-again.csv").write_text(
+        "date,text,source,url,rating,author,branch\n"
+        "21.11.2026 14:05,Kapital Bank tətbiqi rezalet gecikir,Google Play,https://PLAY.example/r/1/?utm_source=x,1,"
+        "@aysel,Nərimanov\n", encoding="utf-8")
+    cfg = tmp_path / "voxpop.yaml"
+    cfg.write_text(
+        "brands: [{name: Kapital Bank, keywords: [Kapital Bank]}]\n"
+        "competitors: [{name: ABB, keywords: [ABB]}, {name: Leobank, keywords: [Leobank]}]\n"
+        "sources:\n  - name: reviews\n    type: file\n    options:\n      path: exports\n"
+        "      timezone: Asia/Baku\n      extra_columns: {rating: int, branch: str}\n"
+        "storage: {path: data}\ntopics: {enabled: false}\n", encoding="utf-8")
+    src = listen(config=str(cfg))["sources"][0]
+    assert (src["fetched"], src["inserted"], src["duplicates"], src["quarantined"]) == (4, 3, 1, 0)
+    with connect(tmp_path / "data") as con:
+        rows = con.execute("SELECT platform, brand, strftime(created_at, '%Y-%m-%d %H:%M'), extras['rating'], "
+                           "extras['branch'] FROM mentions ORDER BY created_at").fetchall()
+    assert rows == [
+        ("google_play", "Kapital Bank", "2026-11-21 10:05", "1", "Nərimanov"),
+        ("app_store", "Leobank", "2026-11-21 11:40", "5", None),
+        ("trustpilot", "ABB", "2026-11-22 05:00", "2", "28 May"),
+    ]
