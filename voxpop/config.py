@@ -95,7 +95,8 @@ class Source(_Model):
     )
     options: dict[str, Any] = Field(
         default_factory=dict,
-        description="Listener-specific options (for `file`: path, format, columns, platform, brand).",
+        description=("Listener-specific options (for `file`: path, format, columns, platform, brand, date_format, "
+                     "timezone, extra_columns; see 'File sources')."),
     )
 
 
