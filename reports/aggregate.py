@@ -244,10 +244,13 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[di
     baseline there (``spike_topics``). Ranked by excess mentions.
     """
     sql = f"""
-    WITH d AS (
-      SELECT brand, is_competitor, day, kind, n FROM (
+    WITH first_seen AS (SELECT brand, min(mention_date) AS first_day FROM mentions GROUP BY brand),
+    -- Days before a brand's first mention are no baseline: zeros there would flag its first busy day.
+    d AS (
+      SELECT u.brand, u.is_competitor, u.day, u.kind, u.n FROM (
         SELECT brand, is_competitor, day, negative, positive FROM ({_DAILY_SQL})
-      ) UNPIVOT (n FOR kind IN (negative, positive))),
+      ) UNPIVOT (n FOR kind IN (negative, positive)) u
+      JOIN first_seen f ON f.brand = u.brand AND u.day >= f.first_day),
     stats AS (
       SELECT *, median(CAST(n AS DOUBLE)) OVER w AS mean,
              {MAD_TO_SD} * mad(CAST(n AS DOUBLE)) OVER w AS sd, count(n) OVER w AS base_days
