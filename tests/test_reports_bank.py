@@ -220,4 +220,4 @@ def test_wide_pain_point_table_wraps_inside_the_page(bank: Path, tmp_path: Path)
     assert '<div class="wide"><table class="pains">' in html
     style = re.search(r"<style>(.*?)</style>", html, re.DOTALL).group(1)
     assert re.search(r"\.wide\s*\{[^}]*overflow-x:\s*auto", style)
-    assert re.search(r"th, td\s*\{[^}]*overflow-wrap:\s*anywhere", style)
+    assert re.search(r"th, td\s*\{[^}]*overflow-wrap:\s*break-word", style)
