@@ -1,4 +1,8 @@
-"""Report flow: read the Parquet through DuckDB, write the HTML and Markdown report, publish an artifact."""
+"""Report flow: read the Parquet through DuckDB, write the HTML and Markdown report, publish an artifact.
+
+Files are named ``{project}-{lang}-{start}_{end}-{trends.html|pain-points.html|summary.md}``, so the daily
+report, a weekly az report and a 60-day run never overwrite each other.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,9 @@ from voxpop.config import load_settings
 def build(config: str, lang: str | None, days: int | None, start: date | None, end: date | None) -> dict[str, Any]:
     """Aggregate and render (read-only on the dataset, so retrying is safe)."""
     settings = load_settings(config)
-    taxonomy = {a.name: {"labels": dict(a.labels), "cx_area": a.cx_area}
+    # cx_area_labels: a taxonomy may translate "who should act" itself; else reports.i18n's table does.
+    taxonomy = {a.name: {"labels": dict(a.labels), "cx_area": a.cx_area,
+                         "cx_area_labels": dict(getattr(a, "cx_area_labels", None) or {})}
                 for a in Taxonomy.pack(settings.model.taxonomy, extra=settings.model.extra_aspects)}
     with connect(settings.storage.path) as con:
         files = build_report(

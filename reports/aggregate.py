@@ -21,6 +21,8 @@ MIN_BASELINE_DAYS = 7
 MIN_SPIKE_COUNT = 8
 CONFIDENT = 0.8
 EPISODE_GAP_DAYS = 2
+# Scales the median absolute deviation to a standard deviation for normally distributed noise.
+MAD_TO_SD = 1.4826
 # An emerging topic needs this many mentions in the period: two posts about a new topic are noise.
 MIN_TOPIC_COUNT = 5
 # A spike is explained by a topic only if the topic has at least this many mentions inside the spike.
@@ -189,7 +191,8 @@ def pain_points(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any
     """Per brand and aspect: pain-point volume now and before, growth, share of the brand's mentions.
 
     ``growth`` is (current - previous) / previous; a pain point that did not exist before has growth None
-    and ``is_new`` true. Ranked by current volume.
+    and ``is_new`` true. ``langs`` and ``platforms`` are the current period's (empty lists, never None, for
+    a pain point seen only in the previous period). Ranked by current volume.
     """
     sql = f"""
     WITH pp AS (
@@ -201,8 +204,9 @@ def pain_points(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any
              count(*) FILTER ({_IN_PERIOD}) AS current,
              count(*) FILTER (mention_date BETWEEN ? AND ?) AS previous,
              avg(sentiment_score) FILTER ({_IN_PERIOD}) AS avg_score,
-             list_distinct(list(lang) FILTER ({_IN_PERIOD})) AS langs,
-             list_distinct(list(platform) FILTER ({_IN_PERIOD})) AS platforms
+             -- An aspect seen only in the previous period has no current rows: empty lists, never NULL.
+             coalesce(list_distinct(list(lang) FILTER ({_IN_PERIOD})), CAST([] AS VARCHAR[])) AS langs,
+             coalesce(list_distinct(list(platform) FILTER ({_IN_PERIOD})), CAST([] AS VARCHAR[])) AS platforms
       FROM pp GROUP BY brand, aspect)
     SELECT agg.*, agg.current / nullif(vol.n, 0) AS share,
            (agg.current - agg.previous) / nullif(agg.previous, 0) AS growth,
@@ -228,20 +232,28 @@ def praised(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
 def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[dict[str, Any]]:
     """Episodes of days whose negative or positive volume beats the trailing baseline by ``k`` deviations.
 
-    Baseline: the ``BASELINE_DAYS`` days before each day (never the day itself, so a spike cannot hide
-    itself), read from before the context span too. The deviation is floored at the Poisson noise of the
-    mean (sqrt(mean)), so a quiet brand going from 2 to 6 mentions is not a crisis. Consecutive spike days
+    Baseline: the median of the ``BASELINE_DAYS`` days before each day (never the day itself, so a spike
+    cannot hide itself), read from before the context span too; the deviation is the scaled median absolute
+    deviation (1.4826 x MAD, the standard deviation for normal noise). Both are robust: an earlier outage
+    inside the trailing window moves neither, so a second crisis a week later is still flagged (a mean and
+    standard deviation would be inflated by the first one and hide it). The deviation is floored at the
+    Poisson noise of the median (sqrt(median)), so a quiet brand going from 2 to 6 mentions is not a crisis.
+    ``mean`` in the result is that median baseline and ``sd`` the robust deviation. Consecutive spike days
     of one brand and kind (gaps up to ``EPISODE_GAP_DAYS``) form one episode, reported at its peak day
     with what drove it: top aspects and hashtags over the episode, and the topics that beat their own
     baseline there (``spike_topics``). Ranked by excess mentions.
     """
     sql = f"""
-    WITH d AS (
-      SELECT brand, is_competitor, day, kind, n FROM (
+    WITH first_seen AS (SELECT brand, min(mention_date) AS first_day FROM mentions GROUP BY brand),
+    -- Days before a brand's first mention are no baseline: zeros there would flag its first busy day.
+    d AS (
+      SELECT u.brand, u.is_competitor, u.day, u.kind, u.n FROM (
         SELECT brand, is_competitor, day, negative, positive FROM ({_DAILY_SQL})
-      ) UNPIVOT (n FOR kind IN (negative, positive))),
+      ) UNPIVOT (n FOR kind IN (negative, positive)) u
+      JOIN first_seen f ON f.brand = u.brand AND u.day >= f.first_day),
     stats AS (
-      SELECT *, avg(n) OVER w AS mean, stddev_samp(n) OVER w AS sd, count(n) OVER w AS base_days
+      SELECT *, median(CAST(n AS DOUBLE)) OVER w AS mean,
+             {MAD_TO_SD} * mad(CAST(n AS DOUBLE)) OVER w AS sd, count(n) OVER w AS base_days
       FROM d WINDOW w AS (PARTITION BY brand, kind ORDER BY day
                           ROWS BETWEEN {BASELINE_DAYS} PRECEDING AND 1 PRECEDING))
     SELECT brand, is_competitor, day, kind, n, mean, sd,

@@ -20,9 +20,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from reports import aggregate as agg
 from reports import charts
 from reports.i18n import Formatter, strings
+from reports.i18n import cx_area as cx_area_label
 from storage import write_text_atomic
 
 ROLLING_DAYS = 7
+MIN_NET_MENTIONS = 5  # positive + negative mentions a 7-day window needs for a net-sentiment point
 QUOTED_PAIN_POINTS = 8  # pain points that get quotes, a sparkline and a competitor comparison
 EMERGING_TOPICS = 10  # rows in the trend report's emerging-topics table
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
@@ -50,10 +52,11 @@ def _env() -> Environment:
 def md_escape(text: object) -> str:
     """Make attacker-controlled text (topic labels, hashtags) inert in the Markdown summary.
 
-    The summary is not autoescaped (it is Markdown), yet Prefect and chat tools render it: HTML becomes
-    entities and Markdown syntax (links, emphasis, table pipes) is backslash-escaped.
+    The summary is not autoescaped (it is Markdown), yet Prefect and chat tools render it: ``<`` and ``>``
+    become entities (so no tag can form) and Markdown syntax (links, emphasis, table pipes) is
+    backslash-escaped. A bare ``&`` stays as it is: "Payment & checkout" must not read "&amp;".
     """
-    raw = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    raw = str(text).replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", raw).replace("\n", " ").replace("\r", " ")
 
 
@@ -61,7 +64,7 @@ def _rolling_net(pos: list[int], neg: list[int], window: int = ROLLING_DAYS) -> 
     out: list[float | None] = []
     for i in range(len(pos)):
         p, n = sum(pos[max(0, i - window + 1) : i + 1]), sum(neg[max(0, i - window + 1) : i + 1])
-        out.append((p - n) / (p + n) if p + n >= 5 else None)
+        out.append((p - n) / (p + n) if p + n >= MIN_NET_MENTIONS else None)
     return out
 
 
@@ -79,7 +82,9 @@ def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[s
     own = [r["brand"] for r in overview if not r["is_competitor"]]
     label = {name: (info.get("labels", {}).get(lang) or info.get("labels", {}).get("en") or name)
              for name, info in taxonomy.items()}
-    cx_area = {name: info.get("cx_area", "") for name, info in taxonomy.items()}
+    # "Who should act" in the report language: the aspect's own labels, else the shipped translations.
+    cx_area = {name: cx_area_label(info.get("cx_area", ""), lang, info.get("cx_area_labels"))
+               for name, info in taxonomy.items()}
 
     for pp in pains:
         pp["label"] = label.get(pp["aspect"], pp["aspect"])
@@ -122,11 +127,14 @@ def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[s
         if len(volume) == 1:
             series_days.append(row["day"])
     marks = [(s["brand"], s["day"]) for s in spikes[:6]]
-    chart = {}
+    chart: dict[str, str] = {}
+    net = {b: _rolling_net(pos[b], neg[b]) for b in volume}
+    # A brand with too few opinions has no rolling value anywhere: say so instead of silently omitting it.
+    no_net_line = [b for b, values in net.items() if sum(volume[b]) and all(v is None for v in values)]
     if series_days:
         chart["volume"] = charts.lines(series_days, dict(volume), title=t["chart_volume"], ylabel=t["mentions"],
                                        shade_from=period.start, marks=marks)
-        chart["net"] = charts.lines(series_days, {b: _rolling_net(pos[b], neg[b]) for b in volume},
+        chart["net"] = charts.lines(series_days, net,
                                     title=t["chart_net"], ylabel=t["net_sentiment"], shade_from=period.start,
                                     zero_line=True)
         chart["pain"] = charts.lines(series_days, dict(pain_daily), title=t["chart_pain"], ylabel=t["pain_points"],
@@ -161,6 +169,8 @@ def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[s
         "platforms": agg.breakdown(con, period, "platform"),
         "languages": agg.breakdown(con, period, "lang"),
         "charts": chart,
+        "no_net_line": no_net_line,
+        "min_net_mentions": MIN_NET_MENTIONS,
         "total": sum(r["mentions"] for r in overview),
     }
 
@@ -170,7 +180,8 @@ def pain_headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> l
     out: list[str] = []
     for pp in data["growing"][:4]:
         change = t["new"] if pp["is_new"] else fmt.pct(pp["growth"], signed=True)
-        out.append(t["hl_growing"].format(brand=pp["brand"], aspect=pp["label"], n=fmt.num(pp["current"]),
+        out.append(t["hl_growing"].format(brand=pp["brand"], about=fmt.about(pp["aspect"], pp["label"]),
+                                          complaints=fmt.count(pp["current"], "complaints"),
                                           prev=fmt.num(pp["previous"]), change=change))
     return out
 
@@ -180,13 +191,13 @@ def headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> list[s
     out = pain_headlines(data, fmt, t)[:2]
     for tp in data["topics"][:2]:
         change = t["new"] if tp["is_new"] else fmt.pct(tp["growth"], signed=True)
-        out.append(t["hl_topic"].format(brand=tp["brand"], topic=tp["topic"], n=fmt.num(tp["current"]),
+        out.append(t["hl_topic"].format(brand=tp["brand"], topic=tp["topic"], n=fmt.count(tp["current"], "mentions"),
                                         prev=fmt.num(tp["previous"]), change=change))
     for s in data["spikes"][:3]:
         key = "hl_spike_neg" if s["kind"] == "negative" else "hl_spike_pos"
         why = ", ".join([tp["topic"] for tp in s["topics"][:1]] + s["aspect_labels"]
                         + [h["tag"] for h in s["hashtags"]][:2]) or "—"
-        out.append(t[key].format(day=_days(fmt, s), brand=s["brand"], n=fmt.num(s["n"]),
+        out.append(t[key].format(day=_days(fmt, s), brand=s["brand"], n=fmt.count(s["n"], "mentions"),
                                  base=fmt.num(s["mean"] or 0, 1), why=why))
     for r in data["overview"]:
         if r["net_sentiment"] is not None and r["prev_net_sentiment"] is not None:
@@ -201,6 +212,16 @@ def _days(fmt: Formatter, spike: dict[str, Any]) -> str:
     if spike["start"] == spike["end"]:
         return fmt.date(spike["day"])
     return f"{fmt.date(spike['start'])} – {fmt.date(spike['end'])}"
+
+
+def report_stem(project: str, lang: str, period: agg.Period) -> str:
+    """File-name stem with project, language and period, so reports of other windows or languages never collide.
+
+    ``kapital-bank-az-2026-11-01_2026-11-30``: a 60-day run (other start) and a weekly az report (other
+    language and start) next to the daily en report each get their own files.
+    """
+    slug = "".join(ch if ch.isalnum() else "-" for ch in project.lower()).strip("-") or "voxpop"
+    return f"{slug}-{lang}-{period.start.isoformat()}_{period.end.isoformat()}"
 
 
 def build_report(
@@ -219,6 +240,9 @@ def build_report(
 ) -> ReportFiles:
     """Write the trend and pain-point reports (HTML) and a Markdown summary into ``out_dir``.
 
+    Files are named ``{project}-{lang}-{start}_{end}-trends.html``, ``...-pain-points.html`` and
+    ``...-summary.md`` (see ``report_stem``).
+
     ``brands`` and ``competitors`` are the configured names (``settings.brands`` / ``settings.competitors``):
     they appear in every brand table even with no mentions in the period.
     """
@@ -228,14 +252,14 @@ def build_report(
     t = strings(lang)
     fmt = Formatter(lang)
     data = collect(con, period, taxonomy, lang, brands=brands, competitors=competitors)
+    now = datetime.now(UTC)
     data["headlines"] = headlines(data, fmt, t)
     data["pain_headlines"] = pain_headlines(data, fmt, t)
     env = _env()
-    slug = "".join(ch if ch.isalnum() else "-" for ch in project.lower()).strip("-") or "voxpop"
-    stem = f"{slug}-{period.end.isoformat()}-{lang}"
+    stem = report_stem(project, lang, period)
     paths = {"trend": out_dir / f"{stem}-trends.html", "painpoints": out_dir / f"{stem}-pain-points.html"}
     ctx = {"t": t, "f": fmt, "d": data, "project": project, "lang": lang,
-           "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "model_version": model_version,
+           "generated": f"{fmt.date(now)} {now:%H:%M} UTC", "model_version": model_version,
            "window_days": agg.BASELINE_DAYS}
     out_dir.mkdir(parents=True, exist_ok=True)
     for kind, other, other_title in (("trend", "painpoints", t["pain_title"]), ("painpoints", "trend", t["title"])):

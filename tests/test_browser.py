@@ -42,7 +42,7 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=120, check=False)
 
 
-@pytest.mark.parametrize("lang", ["en", "az", "tr", "hy"])
+@pytest.mark.parametrize("lang", ["en", "az", "tr", "hy", "ru"])
 def test_report_renders_cleanly_and_safely(tmp_path: Path, lang: str) -> None:
     rows = story(days=40)
     last = max(r["created_at"] for r in rows).date()
