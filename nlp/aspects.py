@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from voxpop.errors import ConfigError
 from voxpop.text import fold_ascii, normalize
 
 __all__ = [
@@ -191,12 +192,16 @@ class Taxonomy:
         return name in self._aspects
 
 
+class UnknownTaxonomyError(ConfigError, ValueError):
+    """An aspect pack name that is not shipped: a config error (one line in the CLI), a ValueError for pydantic."""
+
+
 def pack_path(name: str) -> Path:
     """The YAML file of pack ``name`` (aliases resolved); ValueError naming the valid packs if unknown."""
     resolved = PACK_ALIASES.get(name, name)
     if resolved not in PACKS:
         valid = ", ".join([*PACKS, *(f"{a} (= {p})" for a, p in PACK_ALIASES.items())])
-        raise ValueError(f"unknown taxonomy {name!r}; choose one of: {valid}")
+        raise UnknownTaxonomyError(f"unknown taxonomy {name!r}; choose one of: {valid}")
     return TAXONOMIES_DIR / f"{resolved}.yaml"
 
 

@@ -95,6 +95,19 @@ def test_score_contract_csv_and_jsonl(tmp_path: Path, monkeypatch: pytest.Monkey
     assert rows[4]["error"] == "missing text"
 
 
+def test_score_takes_an_aspect_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Kartıma hələ də gəlmədi, komissiya da çox yüksəkdir\n"
+    default = _run_score(tmp_path, "in.txt", text, monkeypatch)
+    banking = _run_score(tmp_path, "in.txt", text, monkeypatch, "--taxonomy", "banking")
+    assert "fees" not in default[0]["aspects"]
+    assert "fees" in banking[0]["aspects"]
+    result = CliRunner().invoke(app, ["score", str(tmp_path / "in.txt"), "-o", str(tmp_path / "x.jsonl"),
+                                      "--taxonomy", "bank"])
+    assert result.exit_code != 0
+    assert "banking" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_score_csv_without_text_column_exits_cleanly(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text("body\nhello\n", encoding="utf-8")

@@ -308,10 +308,13 @@ def score(
     input_path: Annotated[
         Path, typer.Argument(metavar="INPUT", help="Text file (one per line), CSV or JSONL with a `text` column.")
     ],
+    *,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one object per input row.")],
     model: ModelOpt = "default",
     languages: Annotated[str, typer.Option(help="Comma-separated ISO codes to detect.")] = "az,tr,hy,ru,en",
     batch_size: Annotated[int, typer.Option(min=1)] = 64,
+    taxonomy: Annotated[str, typer.Option(help="Aspect pack: ecommerce (default), banking, telecom, or an alias.")]
+    = "ecommerce",
 ) -> None:
     """Score texts: language, sentiment with probabilities, aspects; one JSON line per input row, in order."""
     from nlp import Scorer  # noqa: PLC0415
@@ -320,7 +323,7 @@ def score(
     try:
         rows = read_texts(input_path)
         scorer = Scorer(sentiment=model, languages=[c.strip() for c in languages.split(",") if c.strip()],
-                        batch_size=batch_size)
+                        batch_size=batch_size, taxonomy=taxonomy)
     except VoxpopError as exc:
         raise _fail(exc) from None
     texts = [r.text for r in rows]
