@@ -386,7 +386,7 @@ UMSAB_NOTES = """  - UMSAB train split (ar, de, en, es, fr, hi, it, pt), from ca
     SAIL-2015 (hi), Sentipolc-2016 (it), SentiBR (pt), InterTASS-2017 (es); several are research-only.
     Their text is not in this repository; only these derived weights are.
   - voxpop's own hand-written examples for az, tr, hy, ru (`nlp/data/labelled/*.train.tsv`, Apache-2.0),
-    weighted x4.
+    weighted x4, and a few English fee cases (`en.train.tsv`, weighted x1 like UMSAB's English).
 - **Validation** (model selection and temperature): UMSAB val, so its scores below are optimistic by a
   point or so.
 - **Test**: voxpop's held-out examples (`nlp/data/labelled/*.test.tsv`), never trained on."""

@@ -153,3 +153,40 @@ def test_char_ngrams_add_lexical_logits_and_survive_save_load(tmp_path: Path) ->
     np.testing.assert_allclose(loaded.predict_proba(x, texts), probs, atol=1e-6)
     plain = Head(head.weights, head.biases, 1.0, {})
     assert plain.digest != head.digest
+
+
+# Issue 12 (9): fee complaints read as positive. The two az sentences are the issue's; the others are held-out
+# rows of nlp/data/labelled/*.test.tsv (never trained on). The head shipped before the fee rows (digest 38468767)
+# gets them wrong: strict xfail until `make train-head` ships a head trained on them, then a plain test.
+FEE_COMPLAINTS = [
+    "köçürmə komissiyası çox yüksəkdir",
+    "kart xidmət haqqı ildə 10 manat oldu, əvvəl pulsuz idi",
+    "ABB kartdan karta köçürməyə 1 manat komissiya qoyub, əvvəllər pulsuz idi",
+    "Havale komisyonu çok yüksek",
+    "Kart yıllık ücreti 750 TL oldu, daha önce ücretsizdi",
+    "Комиссия за перевод очень высокая",
+    "Обслуживание карты стало 10 манатов в год, а раньше было бесплатно",
+]
+FEE_PRAISE = [
+    "Leobank-da komissiyasız köçürmə əladır, hər gün istifadə edirəm",
+    "Leobank waived the monthly fee for me, thank you",
+]
+PRE_FEE_DIGEST = "38468767"
+
+
+def _shipped_digest() -> str:
+    from nlp.sentiment import DEFAULT_HEAD
+
+    return Head.load(DEFAULT_HEAD).digest
+
+
+@pytest.mark.model
+@pytest.mark.xfail(_shipped_digest() == PRE_FEE_DIGEST, strict=True,
+                   reason="the shipped head predates the fee rows: retrain with `make train-head`")
+def test_fee_complaints_are_negative_and_waived_fees_are_not() -> None:
+    model = load_sentiment("default")
+    probs = model.predict_proba(FEE_COMPLAINTS + FEE_PRAISE)
+    labels = [LABELS[i] for i in probs.argmax(axis=1)]
+    complaints, praise = labels[: len(FEE_COMPLAINTS)], labels[len(FEE_COMPLAINTS) :]
+    assert complaints == ["negative"] * len(FEE_COMPLAINTS), list(zip(FEE_COMPLAINTS, complaints, strict=True))
+    assert "negative" not in praise, list(zip(FEE_PRAISE, praise, strict=True))

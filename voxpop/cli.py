@@ -403,7 +403,7 @@ def train(
     notes = f"  - user data from `{data}` ({len(train_set.texts)} examples)"
     if with_project_data:
         train_set = train_set + load_tsv(sorted(LABELLED_DIR.glob("*.train.tsv")))
-        notes += "\n  - voxpop's own az/tr/hy/ru examples (`nlp/data/labelled/*.train.tsv`)"
+        notes += "\n  - voxpop's own az/tr/hy/ru examples and en fee cases (`nlp/data/labelled/*.train.tsv`)"
     try:
         head = fit(train_set, val_set, None, encoder=default_encoder(), cache=CACHE_DIR, data_notes=notes,
                    adapter=AdapterOptions() if adapter else None, log=lambda m: console.print(m, highlight=False))
