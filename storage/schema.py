@@ -115,6 +115,7 @@ MAX_CLOCK_SKEW = timedelta(days=1)
 # Reason text -> stable code, first match wins. The one place codes are defined: producers may set
 # ``Rejected.code`` themselves; otherwise the code is derived from the reason text with this table.
 _REASON_PATTERNS = (
+    ("bad_extra", r"^extra column "),
     ("future_timestamp", r"\bin the future\b"),
     ("missing_field", r"missing required field"),
     ("missing_timestamp", r"missing created_at|created_at is missing|created_utc is missing"),

@@ -126,6 +126,7 @@ def test_quarantine_stores_code_and_location_apart(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("reason", "code"), [
     ("export.csv:12: unparseable timestamp '21.11.2026 14:05'; use ISO 8601", "bad_timestamp"),
+    ("bank.csv:7: extra column rating must be int, not 'five'", "bad_extra"),
     ("timestamps.csv:3: empty or missing text", "empty_text"),
     ("export.csv:9: platform must be lowercase letters/digits/_, not 'google play'", "bad_platform"),
     ("created_at 2027-01-01T00:00:00+00:00 is in the future (collected 2026-11-20T00:00:00+00:00)",
