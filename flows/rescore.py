@@ -7,7 +7,8 @@ day's file, match brands and score the texts again, then rewrite the file atomic
 the same settings give the same result: a second run finds nothing to change and says so.
 
 Rows that match no configured brand any more leave ``mentions`` for the quarantine (reason code
-``no_brand_match``, the whole row kept in ``record``), so a too-strict rule can be undone.
+``no_brand_match``, the whole row kept in ``record``), so a too-strict rule can be undone: loosen it and
+rescore again, and the rows it matches come back.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class RescoreSummary:
     changed: int = 0
     renamed: int = 0  # rows whose brand changed
     removed: int = 0  # rows moved to the quarantine as no_brand_match
+    restored: int = 0  # rows an earlier rescore moved out that a brand matches again, put back
     by_column: dict[str, int] = field(default_factory=dict)
     topics: dict[str, Any] | None = None
 
@@ -98,16 +100,17 @@ def rescore(
     log = logger or logging.getLogger("voxpop.rescore")
     store = MentionStore(settings.storage.path)
     store.recover()
+    matcher = BrandMatcher(settings) if "brands" in steps else None
+    hints = {s.name: s.options.get("brand") for s in settings.sources if isinstance(s.options.get("brand"), str)}
+    restored = _restore_unmatched(store, matcher, hints, start, end) if matcher is not None else 0
     days = [d for d in store.days() if (start is None or d >= start) and (end is None or d <= end)]
-    summary = RescoreSummary(days=len(days))
+    summary = RescoreSummary(days=len(days), restored=restored)
     progress_path = store.state_dir / _PROGRESS
     fingerprint = _fingerprint(settings, steps, days)
     done = _done_days(progress_path, fingerprint)
     summary.resumed = len(done)
     if done:
         log.info("rescore: resuming, %d of %d days already done", len(done), len(days))
-    matcher = BrandMatcher(settings) if "brands" in steps else None
-    hints = {s.name: s.options.get("brand") for s in settings.sources if isinstance(s.options.get("brand"), str)}
     nlp_steps = [s for s in steps if s in _COLUMNS]
     for day in days:
         if day.isoformat() in done:
@@ -144,6 +147,32 @@ def rescore(
                           else listen_mod.refresh_topics(settings, log))
     progress_path.unlink(missing_ok=True)  # finished: the next run checks everything again
     return summary
+
+
+def _restore_unmatched(store: MentionStore, matcher: BrandMatcher, hints: Mapping[str, str],
+                       start: date | None, end: date | None) -> int:
+    """Put back the ``no_brand_match`` rows of the range that the current brand rules match again.
+
+    This is what makes a too-strict rule undoable: loosen it and rescore. The rows return as they were
+    stored (the day loop then renames and rescores them), and storing them clears their quarantine entries.
+    """
+    back: dict[str, list[dict[str, Any]]] = {}
+    for source, record in store.quarantined_records(NO_BRAND):
+        try:
+            row = {**record, "created_at": datetime.fromisoformat(record["created_at"]),
+                   "collected_at": datetime.fromisoformat(record["collected_at"])}
+        except (KeyError, TypeError, ValueError):
+            continue  # not a row rescore wrote; leave it for a human
+        day = row["created_at"].astimezone(UTC).date()
+        if (start is not None and day < start) or (end is not None and day > end):
+            continue
+        if matcher.match(str(row.get("text") or ""), hints.get(source))[0]:
+            back.setdefault(source, []).append(row)
+    restored = 0
+    for source, rows in back.items():
+        result = store.upsert(rows, source=source, run_id="rescore-restore")
+        restored += result.inserted + result.updated
+    return restored
 
 
 def _done_days(path: Path, fingerprint: str) -> set[str]:

@@ -490,6 +490,22 @@ class MentionStore:
         """Every published quarantine file."""
         return sorted(self.quarantine_dir.glob("date=*/*.parquet"))
 
+    def quarantined_records(self, code: str) -> list[tuple[str, dict[str, Any]]]:
+        """(source, raw record) of every quarantine entry with reason code ``code``; unreadable ones skipped."""
+        found: list[tuple[str, dict[str, Any]]] = []
+        for path in self.quarantine_files():
+            table = self._read_quarantine(path)
+            if table is None or "reason_code" not in table.column_names:
+                continue
+            for row in table.filter(pc.equal(table["reason_code"], code)).to_pylist():
+                try:
+                    record = json.loads(row["record"])
+                except ValueError:
+                    continue
+                if isinstance(record, dict):
+                    found.append((row["source"], record))
+        return found
+
 
 def _matches(raw: str, urls: set[str], native: set[str], mention_ids: set[str]) -> bool:
     """Whether a quarantined record (JSON) names one of the stored urls, native ids or mention ids."""

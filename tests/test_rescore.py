@@ -86,6 +86,22 @@ def test_rescore_renames_quarantines_and_then_changes_nothing(project: Path) -> 
     assert "nothing changed: 15 mentions on 3 days are up to date (brands, lang, sentiment, aspects)" in said
 
 
+def test_a_loosened_rule_brings_quarantined_rows_back(project: Path) -> None:
+    assert rescore(load_settings(project)).removed == 3
+    loose = project.parent / "voxpop.yaml"
+    loose.write_text(loose.read_text(encoding="utf-8").replace("keywords: [ABB$]", "keywords: [ABB$, Abbas]"),
+                     encoding="utf-8")
+    back = rescore(load_settings(loose))
+    assert back.restored == 3
+    rows = _mentions(loose)
+    assert len(rows) == 18
+    assert {r[1] for r in rows if r[0].endswith(("2", "12", "22"))} == {"ABB"}  # the Abbas rows, renamed
+    with connect(project.parent / "data") as con:
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
+    again = rescore(load_settings(loose))
+    assert (again.restored, again.changed, again.removed) == (0, 0, 0)
+
+
 def test_renaming_a_brand_moves_its_rows(project: Path) -> None:
     rescore(load_settings(project), steps=parse_steps("brands"))
     renamed = _config(project.parent, kapital="KapitalBank")

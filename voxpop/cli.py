@@ -246,9 +246,12 @@ def rescore(
         raise _fail(exc) from None
     if summary.resumed:
         out.print(f"resumed an interrupted run: {summary.resumed} of {summary.days} days were already done")
+    if summary.restored:
+        out.print(f"restored {summary.restored} mentions from the quarantine (no_brand_match) that a brand "
+                  "matches again")
     if not summary.days:
         out.print("no stored mentions in that range; nothing to rescore")
-    elif not summary.changed:
+    elif not summary.changed and not summary.restored:
         out.print(f"nothing changed: {summary.rows} mentions on {summary.days} days are up to date "
                   f"({', '.join(steps)})")
     else:
