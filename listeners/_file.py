@@ -101,7 +101,9 @@ def parse_timestamp(
 ) -> datetime:
     """ISO 8601, ``YYYY-MM-DD``, ``dd.mm.yyyy[ HH:MM]``, Unix seconds/milliseconds, or ``date_format``.
 
-    A time without an offset is local time in ``tz`` (UTC unless the source sets ``timezone``).
+    A time without an offset is local time in ``tz`` (UTC unless the source sets ``timezone``). A date
+    without a time keeps its calendar day (midnight UTC): shifting ``21.11.2026`` from Baku time would
+    file it under 20 November.
     """
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
@@ -114,7 +116,8 @@ def parse_timestamp(
             ts = datetime.strptime(text, date_format)
         except ValueError:
             raise ValueError(f"timestamp {text[:40]!r} does not match date_format {date_format!r}") from None
-        return ts if ts.tzinfo else ts.replace(tzinfo=tz)
+        date_only = not re.search(r"%[HIMSXcTRr]", date_format)
+        return ts if ts.tzinfo else ts.replace(tzinfo=UTC if date_only else tz)
     if re.fullmatch(r"\d{9,13}(\.\d+)?", text):
         return parse_timestamp(float(text))
     if m := _DMY_RE.match(text):
@@ -122,7 +125,7 @@ def parse_timestamp(
         day, month = (first, second) if day_first else (second, first)
         try:
             ts = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(sec or 0),
-                          tzinfo=tz)
+                          tzinfo=tz if hour is not None else UTC)
         except ValueError as exc:
             raise ValueError(f"invalid date {text[:40]!r}: {exc}") from None
         return ts
@@ -131,7 +134,8 @@ def parse_timestamp(
     except ValueError:
         raise ValueError(f"unparseable timestamp {text[:40]!r}; use ISO 8601 like 2026-10-24T13:05:00Z "
                          "or set options.date_format") from None
-    return ts if ts.tzinfo else ts.replace(tzinfo=tz)
+    date_only = re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC if date_only else tz)
 
 
 def _extra_value(value: Any, kind: str, name: str) -> str | None:

@@ -62,7 +62,7 @@ def test_bank_export_keeps_every_row(tmp_path: Path) -> None:
     # Day first, read in Baku time (UTC+4): 21.11.2026 14:05 local is 10:05 UTC.
     assert mentions[0].created_at == datetime(2026, 11, 21, 10, 5, tzinfo=UTC)
     assert mentions[3].created_at == datetime(2026, 11, 5, 14, 30, tzinfo=UTC)  # 05.11 is 5 November
-    assert mentions[4].created_at == datetime(2026, 11, 5, 20, 0, tzinfo=UTC)  # date only: local midnight
+    assert mentions[4].created_at == datetime(2026, 11, 6, tzinfo=UTC)  # date only: its own day, not 5 Nov 20:00
     assert dict(mentions[0].extras) == {"rating": "1", "branch": "Nərimanov"}
     assert dict(mentions[1].extras) == {"rating": "2"}  # an empty branch is left out, not stored as ""
     assert isinstance(mentions[0].extras, tuple)
@@ -102,6 +102,18 @@ def test_day_first_is_read_from_the_column(tmp_path: Path) -> None:
     mentions, rejects = collect(listener(tmp_path, date_format="%Y|%m|%d %H:%M"))
     assert not rejects
     assert mentions[0].created_at == datetime(2026, 11, 21, 14, 5, tzinfo=UTC)
+
+
+def test_a_date_without_time_keeps_its_day_in_any_time_zone(tmp_path: Path) -> None:
+    (tmp_path / "bank.csv").write_text(
+        "date,text\n21.11.2026,Kapital Bank ok\n2026-11-22,ABB ok\n23.11.2026 01:30,Leobank ok\n", encoding="utf-8")
+    mentions, rejects = collect(listener(tmp_path, timezone="Asia/Baku"))
+    assert not rejects
+    assert [m.created_at.astimezone(UTC).date() for m in mentions] == [date(2026, 11, 21), date(2026, 11, 22),
+                                                                       date(2026, 11, 22)]  # 01:30 Baku
+    (tmp_path / "bank.csv").write_text("date,text\n2026|11|21,Kapital Bank ok\n", encoding="utf-8")
+    mentions, _ = collect(listener(tmp_path, timezone="Asia/Baku", date_format="%Y|%m|%d"))
+    assert mentions[0].created_at.astimezone(UTC).date() == date(2026, 11, 21)
 
 
 @pytest.mark.parametrize(
