@@ -67,6 +67,14 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+def _date_range(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    """``--start``/``--end`` as dates; a malformed one exits with a one-line message."""
+    try:
+        return (date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None)
+    except ValueError as exc:
+        raise _fail(ValueError(f"dates must look like 2026-10-24: {exc}")) from None
+
+
 @app.command()
 def demo(
     directory: Annotated[Path, typer.Option(help="Where the demo's config, data and reports go.")] = DEMO_DIR,
@@ -175,11 +183,7 @@ def report(
     end: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD (default: newest mention).")] = None,
 ) -> None:
     """Write the trend and pain-point report (HTML + Markdown)."""
-    try:
-        start_d = date.fromisoformat(start) if start else None
-        end_d = date.fromisoformat(end) if end else None
-    except ValueError as exc:
-        raise _fail(ValueError(f"dates must look like 2026-10-24: {exc}")) from None
+    start_d, end_d = _date_range(start, end)
     files = _report(config, lang.value if lang else None, days, start_d, end_d)
     out.print(f"Trend report: {files['trend']}\nPain points:  {files['painpoints']}\nSummary:      {files['markdown']}")
 
@@ -224,11 +228,7 @@ def rescore(
     from flows.rescore import rescore as run_rescore  # noqa: PLC0415
     from voxpop.config import load_settings  # noqa: PLC0415
 
-    try:
-        start_d = date.fromisoformat(start) if start else None
-        end_d = date.fromisoformat(end) if end else None
-    except ValueError as exc:
-        raise _fail(ValueError(f"dates must look like 2026-10-24: {exc}")) from None
+    start_d, end_d = _date_range(start, end)
     try:
         steps = parse_steps(only)
     except ValueError as exc:
