@@ -253,8 +253,7 @@ class MentionStore:
         removed by hand. Each touched file is rewritten atomically (deleted when it becomes empty).
         """
         urls = {str(r["url"]) for r in stored if r.get("url")}
-        ids = {(str(r["platform"]), str(r["native_id"])) for r in stored}
-        native = {n for _, n in ids}
+        native = {str(r["native_id"]) for r in stored}
         mention_ids = {str(r["mention_id"]) for r in stored}
         removed = 0
         for path in self.quarantine_files():

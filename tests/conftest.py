@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +69,12 @@ def settings_factory(tmp_path: Path) -> Any:
         return settings_from_mapping(raw, base=tmp_path)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect API server per test module that runs flows in-process."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 import yaml
-from prefect.testing.utilities import prefect_test_harness
 
 import flows.listen as listen_mod
 from flows.listen import listen
@@ -29,13 +28,8 @@ for _module in ("x", "reddit", "bluesky"):
     with contextlib.suppress(ModuleNotFoundError):
         importlib.import_module(f"tests.fakes.{_module}")
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not HARNESSES, reason="no listener harness registered")]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _prefect() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness"),
+              pytest.mark.skipif(not HARNESSES, reason="no listener harness registered")]
 
 
 @pytest.fixture(params=sorted(HARNESSES))

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 import flows.listen as listen_mod
 from flows.listen import listen
@@ -20,13 +18,7 @@ from storage import MentionStore, connect
 from tests.conftest import KeywordSentiment
 from voxpop.errors import VoxpopError
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _prefect() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
 
 @pytest.fixture

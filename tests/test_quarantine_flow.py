@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
 import flows.listen as listen_mod
@@ -16,7 +14,7 @@ from storage import connect
 from tests.conftest import KeywordSentiment
 from voxpop import cli
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
 HEADER = "date,text,source,url,rating,author\n"
 GOOD = (
@@ -27,12 +25,6 @@ GOOD = (
 BAD_DATE = "2026-13-45 25:61,Kapital Bank komissiyası çox yüksəkdir,app store,https://apps.example/r/4,1,@leyla\n"
 FIXED_DATE = "2026-11-23T14:05:00Z,Kapital Bank komissiyası çox yüksəkdir,app store,https://apps.example/r/4,1,@leyla\n"
 EMPTY = "2026-11-23T15:00:00Z,,google play,https://play.example/r/5,3,@nigar\n"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _prefect() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 @pytest.fixture
