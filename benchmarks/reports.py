@@ -27,7 +27,8 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from storage.schema import MENTION_SCHEMA, PARTITION_KEY, SCHEMA_VERSION  # noqa: E402
+from core.languages import HOME_LANGUAGES  # noqa: E402
+from storage import MENTION_SCHEMA, PARTITION_KEY, SCHEMA_VERSION  # noqa: E402
 
 BRANDS = [("Narmart", False, 0.5), ("Tezbazar", True, 0.3), ("Lumo", True, 0.2)]
 ASPECTS = ["delivery", "price", "support", "quality", "website_app", "payment", "returns", "stock"]
@@ -39,7 +40,7 @@ WORDS = [
     "support", "dəstək", "app", "crash", "ödəniş", "refund", "super", "əla", "harika", "отлично", "լավ",
     "rezalet", "ужас", "bərbad",
 ]
-LANGS = ["az", "tr", "hy", "ru", "en"]
+LANGS = list(HOME_LANGUAGES)
 PLATFORMS = ["x", "reddit", "instagram", "facebook", "review"]
 
 

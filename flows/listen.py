@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,11 +27,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from core.config import Settings, load_settings
+from core.errors import MissingCredentialsError, VoxpopError
+from core.layout import StoreLayout
+from core.types import Rejected
 from listeners import Normalizer, registry
 from nlp import Scorer, TopicModel
-from storage import CursorStore, MentionStore, Rejected
-from voxpop.config import Settings, load_settings
-from voxpop.errors import MissingCredentialsError, VoxpopError
+from storage import CursorStore, MentionStore
 
 
 @dataclass
@@ -173,7 +174,7 @@ def assign_topics(settings: Settings) -> dict[str, Any]:
 @task(name="save-cursor", retries=3, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def save_cursor(store_root: str, source: str, cursor: dict[str, Any] | None) -> None:
     """Persist the cursor (only ever called after ``store_records`` returned)."""
-    CursorStore(Path(store_root) / "state").save(source, cursor)
+    CursorStore(StoreLayout.of(store_root).state).save(source, cursor)
 
 
 def _dedupe(records: list[dict[str, Any]], store: MentionStore,

@@ -13,10 +13,10 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from core.config import load_settings
 from nlp.aspects import Taxonomy
 from reports import build_report
 from storage import connect
-from voxpop.config import load_settings
 
 
 @task(name="build-report", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)

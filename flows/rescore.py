@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import flows.listen as listen_mod
+from core.config import Settings
+from core.files import write_text_atomic
+from core.types import Rejected
 from listeners import BrandMatcher
-from storage import MentionStore, Rejected, write_text_atomic
-from voxpop.config import Settings
+from storage import MentionStore
 
 STEPS = ("brands", "lang", "sentiment", "aspects", "topics")
 NO_BRAND = "no_brand_match"

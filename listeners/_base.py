@@ -1,4 +1,4 @@
-"""The Listener protocol, the normalised ``Mention`` and the registry of listener types.
+"""The Listener protocol and the registry of listener types (``Mention`` and ``Page`` live in ``core.types``).
 
 A listener only talks to its source: it yields pages of ``Mention`` objects plus the records it could
 not parse (with a reason) and the cursor that resumes after the page. It knows nothing of NLP or
@@ -8,52 +8,14 @@ storage; the flow stores a page and only then saves its cursor.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
+from core.config import Settings, Source
+from core.errors import ConfigError, MissingCredentialsError, VoxpopError
+from core.types import Page
 from listeners._credentials import secret_blocks_unchecked
-from storage.schema import Rejected
-from voxpop.config import Settings, Source
-from voxpop.errors import ConfigError, MissingCredentialsError, VoxpopError
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One post, comment or review as the source gave it, before brand matching and scoring."""
-
-    platform: str
-    native_id: str
-    text: str
-    created_at: datetime
-    url: str | None = None
-    author: str | None = None
-    likes: int = 0
-    reposts: int = 0
-    replies: int = 0
-    views: int | None = None
-    thread_id: str | None = None
-    parent_id: str | None = None
-    brand_hint: str | None = None  # set when the whole source is about one brand (e.g. our own reviews)
-    # Declared extra columns of a file import as (name, value-as-text) pairs: a tuple, so the frozen
-    # Mention stays immutable and no default is shared mutable state.
-    extras: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def mention_id(self) -> str:
-        """The dedupe key: ``platform:native_id``."""
-        return f"{self.platform}:{self.native_id}"
-
-
-@dataclass(slots=True)
-class Page:
-    """A batch from a source, the records it rejected, and the cursor to resume after it."""
-
-    mentions: list[Mention] = field(default_factory=list)
-    rejects: list[Rejected] = field(default_factory=list)
-    cursor: dict[str, Any] | None = None
 
 
 @runtime_checkable

@@ -20,13 +20,13 @@ from typing import Any
 import httpx
 from pydantic import Field, SecretStr
 
-from listeners._base import Mention, Page, parse_options, registry
+from core.config import Settings, Source
+from core.errors import AccessError, SourceError
+from core.types import Mention, Page, Rejected
+from listeners._base import parse_options, registry
 from listeners._credentials import secret
 from listeners._http import HttpOptions, MaxRetries, MaxWait, MinInterval, Throttle, Timeout, lang_codes
 from listeners._normalize import BrandMatcher
-from storage.schema import Rejected
-from voxpop.config import Settings, Source
-from voxpop.errors import AccessError, SourceError
 
 PLATFORM = "bluesky"
 HANDLE_ENV = "VOXPOP_BLUESKY_HANDLE"

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from voxpop.errors import MissingCredentialsError
+from core.errors import MissingCredentialsError
 
 _blocks_unchecked: contextvars.ContextVar[bool] = contextvars.ContextVar("voxpop_blocks_unchecked", default=False)
 

@@ -19,11 +19,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from listeners._base import Mention, Page, registry
-from storage.schema import Rejected
-from voxpop.config import Settings, Source
-from voxpop.errors import ConfigError, SourceError
-from voxpop.records import FORMATS, format_of, iter_rows
+from core.config import Settings, Source
+from core.errors import ConfigError, SourceError
+from core.records import FORMATS, format_of, iter_rows
+from core.types import Mention, Page, Rejected
+from listeners._base import registry
 
 # First match wins; compared case-insensitively.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {

@@ -16,7 +16,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from voxpop.errors import RateLimitError, SourceError
+from core.errors import RateLimitError, SourceError
 
 _sleep = time.sleep  # patched by tests: every wait (pacing, backoff, rate limits) of every HTTP listener
 _MAX_THROTTLES = 5  # consecutive 429s on one request before giving up

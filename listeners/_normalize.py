@@ -16,13 +16,13 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from listeners._base import Mention
-from voxpop.config import Brand, Settings
-from voxpop.text import match_form, term_pattern, whole_word_terms
+from core.config import Brand, Settings
+from core.layout import StoreLayout
+from core.text import match_form, term_pattern, whole_word_terms
+from core.types import Mention
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class Pseudonymizer:
         """Key from the environment / secret block, else a random key kept in the dataset's state dir."""
         if settings.privacy.pseudonym_key is not None:
             return cls(settings.privacy.pseudonym_key.get_secret_value().encode())
-        key_file = Path(settings.storage.path) / "state" / "pseudonym.key"
+        key_file = StoreLayout.of(settings.storage.path).pseudonym_key
         if not key_file.exists():
             key_file.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(FileExistsError):  # a concurrent first run won the race: use its key

@@ -33,13 +33,13 @@ import requests
 from prawcore.const import ACCESS_TOKEN_PATH
 from pydantic import AliasChoices, ConfigDict, Field, SecretStr, field_validator
 
-from listeners._base import Mention, Page, parse_options, registry
+from core.config import Settings, Source
+from core.errors import AccessError, ConfigError, SourceError
+from core.types import Mention, Page, Rejected
+from listeners._base import parse_options, registry
 from listeners._credentials import secret
 from listeners._http import HttpOptions, MaxRetries, MaxWait, Throttle, Timeout
 from listeners._normalize import BrandMatcher
-from storage.schema import Rejected
-from voxpop.config import Settings, Source
-from voxpop.errors import AccessError, ConfigError, SourceError
 
 PLATFORM = "reddit"
 CLIENT_ID_ENV = "VOXPOP_REDDIT_CLIENT_ID"

@@ -27,12 +27,12 @@ from pydantic import Field, SecretStr, model_validator
 from requests.adapters import HTTPAdapter
 from requests.utils import get_environ_proxies
 
-from listeners._base import Mention, Page, parse_options, registry
+from core.config import Settings, Source
+from core.errors import AccessError, ConfigError, RateLimitError, SourceError
+from core.types import Mention, Page, Rejected
+from listeners._base import parse_options, registry
 from listeners._credentials import secret
 from listeners._http import HttpOptions, MaxRetries, MaxWait, MinInterval, Throttle, Timeout, lang_codes
-from storage.schema import Rejected
-from voxpop.config import Settings, Source
-from voxpop.errors import AccessError, ConfigError, RateLimitError, SourceError
 
 PLATFORM = "x"
 X_API = "https://api.twitter.com"  # the host tweepy hard-codes

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from core.errors import ModelError
 from nlp._e5_weights import E5Config, E5Weights, read_e5
-from voxpop.errors import ModelError
 
 PREFIX = "query: "
 _SPACES = re.compile(" {2,}")

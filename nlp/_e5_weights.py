@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voxpop.errors import ModelError
+from core.errors import ModelError
 
 QK = 32  # weights per Q4_0 block
 _BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])

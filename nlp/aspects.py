@@ -8,8 +8,8 @@ over millions of posts.
 
 Matching rules (see ``taxonomies/ecommerce.yaml`` for the data):
 
-* texts and terms both go through :func:`voxpop.text.normalize` and then
-  :func:`voxpop.text.fold_ascii`; folding is a letter-to-letter map applied to both sides, so
+* texts and terms both go through :func:`core.text.normalize` and then
+  :func:`core.text.fold_ascii`; folding is a letter-to-letter map applied to both sides, so
   every match in the normalised space is also a match in the folded space, and "catdirilma"
   matches the term "çatdırıl";
 * a term matches at a word start (not preceded by a letter; digits, "_", "#", "-" and
@@ -52,8 +52,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from voxpop.errors import ConfigError
-from voxpop.text import fold_ascii, normalize
+from core.errors import ConfigError
+from core.text import fold_ascii, normalize
 
 __all__ = [
     "DEFAULT_PACK",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
-from voxpop.errors import ModelError
+from core.errors import ModelError
 
 if TYPE_CHECKING:
     from nlp._e5_torch import Branch, TorchE5

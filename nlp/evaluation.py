@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import confusion_matrix
 
+from core.errors import SourceError
 from nlp.sentiment import LABELS, SentimentModel
 from nlp.training import Dataset, load_tsv, load_umsab, macro_f1_by_lang
-from voxpop.errors import SourceError
 
 
 def load_labelled(path: str | Path, split: str | None = None) -> Dataset:

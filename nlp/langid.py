@@ -14,7 +14,7 @@ from functools import cached_property
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-from voxpop.errors import ConfigError
+from core.errors import ConfigError
 
 UNDETERMINED = "und"
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#][\w.]+|\d+")

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from core.languages import HOME_LANGUAGES
 from nlp.aspects import DEFAULT_PACK, AspectHead, AspectTagger, Taxonomy, pack_path
 from nlp.encoders import Encoder, default_encoder
 from nlp.langid import UNDETERMINED, LanguageIdentifier
@@ -61,7 +62,7 @@ class Scorer:
         self,
         *,
         sentiment: str | SentimentModel = "default",
-        languages: Sequence[str] = ("az", "tr", "hy", "ru", "en"),
+        languages: Sequence[str] = HOME_LANGUAGES,
         extra_aspects: Mapping[str, Mapping[str, Any]] | None = None,
         taxonomy: str = DEFAULT_PACK,
         batch_size: int = 256,

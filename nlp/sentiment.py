@@ -17,10 +17,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from core.errors import ModelError
+from core.text import normalize
 from nlp.adapter import Adapter
 from nlp.encoders import MAX_CHARS, Encoder, default_encoder
-from voxpop.errors import ModelError
-from voxpop.text import normalize
 
 LABELS = ("negative", "neutral", "positive")
 WEIGHTS_DIR = Path(__file__).parent / "weights"

@@ -40,15 +40,16 @@ from typing import Any
 
 import numpy as np
 
-from voxpop.errors import ModelError
-from voxpop.text import fold_ascii, normalize
+from core.errors import ModelError
+from core.languages import UI_LANGUAGES
+from core.text import fold_ascii, normalize
 
 __all__ = ["STOPWORD_LANGUAGES", "Topic", "TopicModel", "TopicResult", "TopicTokenizer", "stopwords"]
 
 log = logging.getLogger(__name__)
 
 STOPWORDS_DIR = Path(__file__).parent / "data" / "stopwords"
-STOPWORD_LANGUAGES = ("en", "az", "tr", "hy", "ru")
+STOPWORD_LANGUAGES = UI_LANGUAGES
 LABEL_SEPARATOR = " · "
 # Label words are c-TF-IDF's best, taken first from words this share of the topic's posts use, then from
 # those the lower share uses; rarer words never make a label.

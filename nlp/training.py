@@ -24,12 +24,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.neural_network import MLPClassifier
 
+from core.errors import ModelError, SourceError
+from core.files import write_atomic
 from nlp.adapter import Adapter, train_adapter
 from nlp.aspects import AspectHead, AspectTagger, Taxonomy
 from nlp.encoders import Encoder, default_encoder
 from nlp.sentiment import LABELS, CharNgrams, Head, softmax
-from storage import write_atomic
-from voxpop.errors import ModelError, SourceError
 
 LABELLED_DIR = Path(__file__).parent / "data" / "labelled"
 UMSAB_LABELS = {"0": "negative", "1": "neutral", "2": "positive"}

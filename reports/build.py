@@ -17,11 +17,11 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from core.files import write_text_atomic
 from reports import aggregate as agg
 from reports import charts
 from reports.i18n import Formatter, strings
 from reports.i18n import cx_area as cx_area_label
-from storage import write_text_atomic
 
 ROLLING_DAYS = 7
 MIN_NET_MENTIONS = 5  # positive + negative mentions a 7-day window needs for a net-sentiment point

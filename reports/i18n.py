@@ -17,7 +17,9 @@ import yaml
 from babel import Locale
 from babel.dates import format_date
 
-LANGS = ("en", "az", "tr", "hy", "ru")
+from core.languages import UI_LANGUAGES
+
+LANGS = UI_LANGUAGES
 MINUS = "\u2212"
 _STRINGS_FILE = Path(__file__).parent / "templates" / "strings.yaml"
 _TERMS_FILE = Path(__file__).parent / "templates" / "terms.yaml"

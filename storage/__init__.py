@@ -1,19 +1,16 @@
 """Storage layer: the Parquet data contract, the idempotent writer, cursors and the DuckDB views."""
 
-from storage._files import write_atomic, write_text_atomic
+from core.layout import PARTITION_KEY
+from core.types import REASON_CODES, Rejected, reason_code
 from storage.cursors import CursorStore
 from storage.duck import connect
 from storage.schema import (
     MENTION_FIELDS,
     MENTION_SCHEMA,
-    PARTITION_KEY,
     QUARANTINE_SCHEMA,
-    REASON_CODES,
     SCHEMA_VERSION,
     SENTIMENTS,
-    Rejected,
     embedding_schema,
-    reason_code,
     validate_record,
 )
 from storage.store import Embeddings, MentionStore, WriteResult
@@ -35,6 +32,4 @@ __all__ = [
     "embedding_schema",
     "reason_code",
     "validate_record",
-    "write_atomic",
-    "write_text_atomic",
 ]

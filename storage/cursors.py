@@ -12,8 +12,8 @@ from typing import Any
 
 from filelock import FileLock
 
-from storage._files import write_text_atomic
-from voxpop.errors import StorageError
+from core.errors import StorageError
+from core.files import write_text_atomic
 
 
 class CursorStore:

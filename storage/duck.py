@@ -6,7 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-from storage.schema import PARTITION_KEY, QUARANTINE_SCHEMA, empty_table
+from core.layout import PARTITION_KEY, StoreLayout
+from storage.schema import QUARANTINE_SCHEMA, empty_table
 
 
 def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
@@ -15,12 +16,11 @@ def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConn
     An empty dataset still gets typed, empty views, so reports and queries work before the first run.
     ``quarantine`` always has every column of today's schema (older files read null in new columns).
     """
-    root = Path(root)
+    layout = StoreLayout.of(root)
     con = duckdb.connect(database)
     con.execute("SET TimeZone = 'UTC'")
-    mentions = sorted((root / "mentions").glob(f"{PARTITION_KEY}=*/*.parquet"))
-    if mentions:
-        glob = _sql_str(str(root / "mentions" / f"{PARTITION_KEY}=*" / "*.parquet"))
+    if layout.partitions(layout.mentions):
+        glob = _sql_str(layout.glob(layout.mentions))
         con.execute(
             f"CREATE OR REPLACE VIEW mentions AS SELECT * FROM read_parquet({glob}, "  # noqa: S608 - path, quoted
             f"hive_partitioning = true, hive_types = {{'{PARTITION_KEY}': DATE}}, union_by_name = true)"
@@ -32,8 +32,8 @@ def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConn
             f"CREATE OR REPLACE VIEW mentions AS SELECT *, CAST(created_at AS DATE) AS {PARTITION_KEY} "  # noqa: S608
             "FROM _empty_mentions"
         )
-    if sorted((root / "embeddings").glob(f"{PARTITION_KEY}=*/*.parquet")):
-        glob = _sql_str(str(root / "embeddings" / f"{PARTITION_KEY}=*" / "*.parquet"))
+    if layout.partitions(layout.embeddings):
+        glob = _sql_str(layout.glob(layout.embeddings))
         con.execute(
             f"CREATE OR REPLACE VIEW embeddings AS SELECT * FROM read_parquet({glob}, "  # noqa: S608
             f"hive_partitioning = true, hive_types = {{'{PARTITION_KEY}': DATE}}, union_by_name = true)"
@@ -44,9 +44,8 @@ def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConn
             f"NULL::FLOAT[] AS vector, NULL::DATE AS {PARTITION_KEY} WHERE false"
         )
     con.register("_empty_quarantine", QUARANTINE_SCHEMA.empty_table())
-    quarantine = sorted((root / "quarantine").glob("date=*/*.parquet"))
-    if quarantine:
-        glob = _sql_str(str(root / "quarantine" / "date=*" / "*.parquet"))
+    if layout.partitions(layout.quarantine, "date"):
+        glob = _sql_str(layout.glob(layout.quarantine, "date"))
         # BY NAME against the empty table of today's schema: files written before a column existed still
         # read, with nulls there, and a query naming the new column never fails.
         con.execute(

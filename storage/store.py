@@ -35,21 +35,21 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from filelock import FileLock
 
-from storage._files import sweep_temporaries, write_atomic
+from core.errors import StorageError
+from core.files import sweep_temporaries, write_atomic
+from core.layout import PARTITION_KEY, StoreLayout
+from core.types import Rejected
 from storage.schema import (
     COUNT_COLUMNS,
     IDENTITY_ID_KEYS,
     IDENTITY_URL_KEYS,
     MENTION_SCHEMA,
-    PARTITION_KEY,
     QUARANTINE_SCHEMA,
-    Rejected,
     count_problems,
     embedding_schema,
     to_table,
     validate_record,
 )
-from voxpop.errors import StorageError
 
 PART_NAME = "part-0.parquet"
 # Dataset-level schema beside the day folders (Spark/Dask/pyarrow convention; the "_" keeps it out of every
@@ -85,10 +85,11 @@ class MentionStore:
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
-        self.mentions_dir = self.root / "mentions"
-        self.quarantine_dir = self.root / "quarantine"
-        self.embeddings_dir = self.root / "embeddings"
-        self.state_dir = self.root / "state"
+        self.layout = StoreLayout.of(self.root)
+        self.mentions_dir = self.layout.mentions
+        self.quarantine_dir = self.layout.quarantine
+        self.embeddings_dir = self.layout.embeddings
+        self.state_dir = self.layout.state
         for d in (self.mentions_dir, self.quarantine_dir, self.state_dir):
             d.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(self.state_dir / ".write.lock"))

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from voxpop.config import Settings, settings_from_mapping
+from core.config import Settings, settings_from_mapping
 
 _real_connect = socket.socket.connect
 

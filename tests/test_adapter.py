@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.errors import ModelError
 from nlp.adapter import PARTS, Adapter, _Trainable, train_adapter
 from nlp.sentiment import Head, HeadSentiment
 from nlp.training import Dataset, macro_f1_by_lang
-from voxpop.errors import ModelError
 
 TRICKY = ["", "😡😡😡", "x" * 40_000, "Çatdırılma 3 gün gecikdi!!  kuryer   gəlmədi", "Առաքումը ուշացավ",
           "RT @a: доставка опять опоздала", "kargo hala gelmedi 🙄 harika gerçekten"]

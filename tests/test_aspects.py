@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from core.languages import UI_LANGUAGES
+from core.text import fold_ascii, normalize, tokenize_words
 from nlp.aspects import DEFAULT_TAXONOMY_PATH, PACK_ALIASES, PACKS, AspectTagger, Taxonomy, stem_variants
-from voxpop.text import fold_ascii, normalize, tokenize_words
 
-LANGS = ("en", "az", "tr", "hy", "ru")
+LANGS = UI_LANGUAGES
 ASPECTS = (
     "delivery", "price", "support", "quality", "website_app", "payment",
     "returns", "stock", "communication", "staff_store", "privacy", "marketing",
@@ -417,8 +418,8 @@ def test_unknown_pack_lists_the_valid_ones() -> None:
 def test_config_selects_a_pack_and_rejects_unknown_names(tmp_path: Path) -> None:
     from typing import get_args
 
-    from voxpop.config import Model, settings_from_mapping
-    from voxpop.errors import ConfigError
+    from core.config import Model, settings_from_mapping
+    from core.errors import ConfigError
 
     assert set(get_args(Model.model_fields["taxonomy"].annotation)) == {*PACKS, *PACK_ALIASES}
     base = {"brands": [{"name": "Kapital Bank", "keywords": ["kapital bank", "kapitalbank"]}]}

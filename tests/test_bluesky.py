@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 import listeners._bluesky as bsky
+from core.config import Source
+from core.errors import AccessError, ConfigError, MissingCredentialsError, RateLimitError, SourceError
 from listeners import registry
 from listeners._bluesky import BlueskyListener, build_queries, post_to_mention
 from tests.fakes import FakeServer, Request, Response
 from tests.fakes.bluesky import HANDLE, PASSWORD, BlueskyHarness, FakeBluesky
-from voxpop.config import Source
-from voxpop.errors import AccessError, ConfigError, MissingCredentialsError, RateLimitError, SourceError
 
 ALL_QUERIES = ["Narmart", "Нармарт", "Նարմարտ", "Tezbazar", "Тезбазар", "Lumo"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.config import settings_from_mapping
+from core.text import whole_word_terms
 from listeners._normalize import BrandMatcher
-from voxpop.config import settings_from_mapping
-from voxpop.text import whole_word_terms
 
 BANK = {
     "brands": [{"name": "Kapital Bank", "keywords": ["Kapital Bank", "kapitalbank", "Капитал Банк"]}],

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from voxpop.config import load_settings, settings_from_mapping
-from voxpop.errors import ConfigError
+from core.config import load_settings, settings_from_mapping
+from core.errors import ConfigError
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "voxpop.example.yaml"
 DEMO = Path(__file__).resolve().parents[1] / "voxpop" / "demo.yaml"

@@ -17,12 +17,12 @@ import pytest
 import yaml
 
 import flows.listen as listen_mod
+from core.errors import VoxpopError
 from flows.listen import listen
 from nlp import Scorer
 from storage import connect
 from tests.conftest import BRANDS, KeywordSentiment
 from tests.fakes import HARNESSES, Harness
-from voxpop.errors import VoxpopError
 
 for _module in ("x", "reddit", "bluesky"):
     with contextlib.suppress(ModuleNotFoundError):

@@ -22,7 +22,7 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_one() -> None:
 
 
 def test_configuration_doc_lists_every_setting() -> None:
-    from voxpop.config import describe_fields
+    from core.config import describe_fields
 
     doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     for name, _, description in describe_fields():

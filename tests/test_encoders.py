@@ -3,11 +3,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core.errors import ModelError
 from nlp._e5_torch import _batches
 from nlp._e5_weights import QK, WordTable, dequantize_q4
 from nlp.sentiment import Head, HeadSentiment
 from nlp.training import fold_standardisation
-from voxpop.errors import ModelError
 
 TRICKY = ["", "😡😡😡", "x" * 40_000, "Çatdırılma 3 gün gecikdi!!  kuryer   gəlmədi", "Առաքումը ուշացավ",
           "доставка опять опоздала", "araqumy ushacav, xi chen pataskhanum", "RT @ali: Narmart 👍 super"]

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from core.errors import SourceError
 from nlp.evaluation import evaluate, load_labelled, split_holdout
 from nlp.training import Dataset, fit_temperature
 from tests.conftest import KeywordSentiment
 from voxpop.cli import app
-from voxpop.errors import SourceError
 
 POS = ["great service, thanks", "love it", "super fast", "əla xidmət", "harika, teşekkürler", "отлично",
        "լավ է", "thanks a lot, great app", "love the new design", "great prices today"]

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 import flows.listen as listen_mod
+from core.errors import VoxpopError
 from flows.listen import listen
 from flows.report import report
 from nlp import Scorer
 from storage import MentionStore, connect
 from tests.conftest import KeywordSentiment
-from voxpop.errors import VoxpopError
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from core.config import Source
+from core.errors import ConfigError, SourceError
 from listeners import FileListener, Normalizer, Pseudonymizer, parse_timestamp, registry
 from listeners._normalize import BrandMatcher
-from voxpop.config import Source
-from voxpop.errors import ConfigError, SourceError
 
 
 def pages(listener: FileListener, cursor: dict[str, Any] | None = None) -> tuple[list[Any], list[Any], Any]:

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nlp.io import read_texts
-from voxpop.errors import SourceError
-from voxpop.records import format_of, iter_rows
+from core.errors import SourceError
+from core.records import format_of, iter_rows, read_texts
 
 
 def test_line_numbers_follow_line_feeds_only() -> None:

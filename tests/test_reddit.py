@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 import listeners._reddit as rd
+from core.config import Source
+from core.errors import AccessError, ConfigError, MissingCredentialsError, RateLimitError, SourceError
 from listeners import registry
 from listeners._reddit import (
     RedditListener,
@@ -23,8 +25,6 @@ from listeners._reddit import (
 )
 from tests.fakes import FakeServer, Request
 from tests.fakes.reddit import CLIENT_ID, FakeReddit, RedditHarness, matches
-from voxpop.config import Source
-from voxpop.errors import AccessError, ConfigError, MissingCredentialsError, RateLimitError, SourceError
 
 NARMART_Q = "(Narmart OR Нармарт OR Նարմարտ OR Lumo)"
 TEZBAZAR_Q = '(Tezbazar OR Тезбазар) NOT "tezbazar.fake"'

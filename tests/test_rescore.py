@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import flows.listen as listen_mod
+from core.config import load_settings
 from flows.rescore import NO_BRAND, parse_steps, rescore
 from nlp import Scorer
 from storage import MentionStore, connect
@@ -18,7 +19,6 @@ from tests.conftest import KeywordSentiment
 from tests.factories import scored
 from tests.test_topics import _themed_records  # its themed corpus, with vectors
 from voxpop.cli import app
-from voxpop.config import load_settings
 
 DAYS = [date(2026, 11, 13), date(2026, 11, 14), date(2026, 11, 15)]
 TEXTS = [

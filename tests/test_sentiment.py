@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.errors import ModelError
 from nlp.sentiment import LABELS, Head, TransformersSentiment, label_mapping, load_sentiment, softmax
-from voxpop.errors import ModelError
 
 
 def test_softmax_is_stable_and_tempered() -> None:

@@ -8,9 +8,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+from core.errors import StorageError
 from storage import MENTION_SCHEMA, SCHEMA_VERSION, CursorStore, MentionStore, Rejected, connect, validate_record
 from storage import store as store_mod
-from voxpop.errors import StorageError
 
 T0 = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
 

@@ -12,13 +12,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from core.errors import ModelError
 from flows.listen import refresh_topics
 from nlp import Scorer, TopicModel, TopicTokenizer
 from nlp.topics import STOPWORD_LANGUAGES, STOPWORDS_DIR, stopwords
 from storage import MentionStore, connect
 from tests.conftest import KeywordSentiment
 from tests.test_storage import rec
-from voxpop.errors import ModelError
 
 BRANDS = ["Narmart", "Нармарт", "Նարմարտ", "#narmart", "Tezbazar", "Тезбазар", "Lumo"]
 

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 import listeners._x as xm
+from core.config import Source
+from core.errors import AccessError, ConfigError, MissingCredentialsError, RateLimitError, SourceError
 from listeners import registry
 from listeners._x import XListener, build_queries, parse_options, query_key, tweet_to_mention
 from tests.fakes import Request
 from tests.fakes.x import BEARER, PAGE_SIZE, FakeX, XHarness, _crash, _malformed, _pages, compile_query, snowflake
-from voxpop.config import Source
-from voxpop.errors import AccessError, ConfigError, MissingCredentialsError, RateLimitError, SourceError
 
 DEFAULT_Q = ('(Narmart OR Нармарт OR Նարմարտ OR @narmart OR ((Tezbazar OR Тезбазар) -"tezbazar.fake") OR Lumo) '
              "-is:retweet")

@@ -1,7 +1,8 @@
 """voxpop: social listening and multilingual pain-point detection.
 
-The shell package holds the CLI, the typed settings and the error root; the pipeline layers are the
-top-level packages ``listeners``, ``nlp``, ``storage``, ``reports`` and ``flows``.
+This package is the roof: the ``voxpop`` command line. The ground floor every layer imports is ``core``;
+above it sit ``listeners``, ``nlp``, ``storage`` and ``reports``, then ``pipeline``, then ``flows`` and
+this CLI (docs/architecture.md draws the picture).
 """
 
 __version__ = "0.1.0"

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from voxpop.errors import VoxpopError
+from core.errors import VoxpopError
 
 # Before Prefect is imported anywhere: no telemetry from a tool that promises to work offline.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -99,7 +99,7 @@ def demo(
 
 def _validate(config: Path) -> None:
     """Fail fast with a readable message before Prefect starts (its logs would add a traceback)."""
-    from voxpop.config import load_settings  # noqa: PLC0415
+    from core.config import load_settings  # noqa: PLC0415
 
     try:
         load_settings(config)
@@ -196,8 +196,8 @@ def topics(
     """Refit topics on the newest stored mentions and write their labels to the `topic` column."""
     import logging  # noqa: PLC0415
 
+    from core.config import load_settings  # noqa: PLC0415
     from flows.listen import refresh_topics  # noqa: PLC0415 - Prefect is slow to import; no server is started
-    from voxpop.config import load_settings  # noqa: PLC0415
 
     try:
         settings = load_settings(config)
@@ -224,9 +224,9 @@ def rescore(
     """Re-apply brand rules and rescore stored mentions after a config or model change (resumable)."""
     import logging  # noqa: PLC0415
 
+    from core.config import load_settings  # noqa: PLC0415
     from flows.rescore import parse_steps  # noqa: PLC0415 - imports the scorer; load on use
     from flows.rescore import rescore as run_rescore  # noqa: PLC0415
-    from voxpop.config import load_settings  # noqa: PLC0415
 
     start_d, end_d = _date_range(start, end)
     try:
@@ -275,8 +275,8 @@ def query(
     limit: Annotated[int, typer.Option(help="Rows shown in table format.")] = 50,
 ) -> None:
     """Run SQL on the scored mentions with DuckDB."""
+    from core.config import load_settings  # noqa: PLC0415
     from storage import connect  # noqa: PLC0415
-    from voxpop.config import load_settings  # noqa: PLC0415
 
     try:
         settings = load_settings(config)
@@ -320,8 +320,8 @@ def score(
     = "ecommerce",
 ) -> None:
     """Score texts: language, sentiment with probabilities, aspects; one JSON line per input row, in order."""
+    from core.records import read_texts  # noqa: PLC0415
     from nlp import Scorer  # noqa: PLC0415
-    from nlp.io import read_texts  # noqa: PLC0415
 
     try:
         rows = read_texts(input_path)
@@ -432,7 +432,7 @@ def check(
     explain: Annotated[bool, typer.Option(help="List every setting with its type and meaning.")] = False,
 ) -> None:
     """Validate a config file and show what it sets up."""
-    from voxpop.config import describe_fields, load_settings  # noqa: PLC0415
+    from core.config import describe_fields, load_settings  # noqa: PLC0415
 
     if explain:
         table = Table("setting", "type", "meaning", show_lines=False)

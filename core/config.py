@@ -18,11 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from voxpop.errors import ConfigError
-
-UI_LANGUAGES = ("en", "az", "tr", "hy", "ru")
-# ISO 639-1 codes lingua can tell apart that our users write in; extendable per project.
-SUPPORTED_LANGUAGES = ("az", "tr", "hy", "ru", "en", "ka", "kk", "uk", "de", "fr", "es", "ar", "fa")
+from core.errors import ConfigError
+from core.languages import HOME_LANGUAGES, SUPPORTED_LANGUAGES, UiLanguage
 
 _SECRET_WORDS = ("key", "secret", "token", "password")  # never echo what was given for these
 _yaml_data: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("voxpop_yaml", default=None)
@@ -149,7 +146,7 @@ class Privacy(_Model):
 class Report(_Model):
     """Report defaults."""
 
-    lang: Literal["en", "az", "tr", "hy", "ru"] = Field(default="en", description="Interface language.")
+    lang: UiLanguage = Field(default="en", description="Interface language.")
     out_dir: Path = Field(
         default=Path("voxpop-reports"),
         description="Where HTML/Markdown reports go; refused inside voxpop's source folders (`reports` there is "
@@ -191,7 +188,7 @@ class Settings(BaseSettings):
     competitors: list[Brand] = Field(default_factory=list, description="Competitors to benchmark against.")
     sources: list[Source] = Field(default_factory=list, description="Where mentions come from.")
     languages: list[str] = Field(
-        default_factory=lambda: ["az", "tr", "hy", "ru", "en"],
+        default_factory=lambda: list(HOME_LANGUAGES),
         min_length=1,
         description="Languages to detect (ISO 639-1). Text in other languages is stored as 'und'.",
     )

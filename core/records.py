@@ -1,10 +1,10 @@
 """Rows of a CSV, TSV, JSON-lines (or JSON array) or plain-text file.
 
-One parser for the two places that read user files: the ``file`` listener (exports to collect) and
-``voxpop score`` (texts to score). It lives in the shell package so neither layer imports the other.
-Lines are split on line feeds only (a trailing carriage return is dropped): U+2028 and the other
-separators that ``str.splitlines`` honours may sit inside a JSON string or a post, and row n must be line
-n of the file as every editor counts it.
+One parser for the two places that read user files: the ``file`` listener (exports to collect, through
+``iter_rows``) and ``voxpop score`` (texts to score, through ``read_texts``). It lives on the ground floor
+so neither layer imports the other. Lines are split on line feeds only (a trailing carriage return is
+dropped): U+2028 and the other separators that ``str.splitlines`` honours may sit inside a JSON string or a
+post, and row n must be line n of the file as every editor counts it.
 """
 
 from __future__ import annotations
@@ -13,10 +13,13 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMATS", "format_of", "iter_rows"]
+from core.errors import SourceError
+
+__all__ = ["FORMATS", "TextRow", "format_of", "iter_rows", "read_texts"]
 
 FORMATS = ("csv", "tsv", "jsonl", "txt")
 _SUFFIX_FORMAT = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
@@ -75,3 +78,49 @@ def _json_array(text: str) -> Iterator[tuple[int, Row]]:
                          "export one JSON object per line or a valid JSON array") from None
     for n, obj in enumerate(items, start=1):
         yield n, obj if isinstance(obj, dict) else f"expected a JSON object, got {type(obj).__name__}"
+
+
+@dataclass(frozen=True, slots=True)
+class TextRow:
+    """One input row: its 1-based number, optional id, the text (None if unreadable) and why."""
+
+    row: int
+    text: str | None
+    id: Any = None
+    error: str | None = None
+
+
+def read_texts(path: str | Path) -> list[TextRow]:
+    """Read ``path`` by its suffix: .csv/.tsv (``text`` column), .jsonl/.ndjson/.json, anything else as lines."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror}") from None
+    text = raw.decode("utf-8-sig", errors="replace")
+    fmt = format_of(path) or "txt"
+    if fmt in {"csv", "tsv"}:
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter="\t" if fmt == "tsv" else ","), [])
+        fields = [f.strip().lower() for f in header]
+        if "text" not in fields:
+            raise SourceError(f"{path} has no 'text' column (columns: {', '.join(fields) or 'none'})")
+    try:
+        # Blank lines are kept so output row n is input row n.
+        rows = list(iter_rows(text, fmt, keep_blank=True))
+    except ValueError as exc:
+        raise SourceError(f"{path} {exc}") from None
+    return [_row(n, rec) for n, (_, rec) in enumerate(rows, start=1)]
+
+
+def _row(n: int, rec: dict[str, Any] | str) -> TextRow:
+    if isinstance(rec, str):
+        return TextRow(n, None, None, rec)
+    norm = {str(k).strip().lower(): v for k, v in rec.items() if k is not None}
+    value, ident = norm.get("text"), norm.get("id")
+    if not isinstance(value, str):
+        return TextRow(n, None, ident, "missing text" if value is None else f"text is {type(value).__name__}")
+    if "\ufffd" in value:
+        return TextRow(n, value, ident, "text is not valid UTF-8")
+    if not value.strip():
+        return TextRow(n, value, ident, "empty text")
+    return TextRow(n, value, ident)

@@ -1,0 +1,64 @@
+"""The folders and files under a storage root, named once for every layer that reads or writes them.
+
+The store writes ``mentions/``, ``embeddings/`` and ``quarantine/``; cursors and the pseudonymisation key
+live in ``state/``. Readers (DuckDB views, the normaliser that needs the key, the pipeline that saves
+cursors) take their paths from here instead of spelling the layout again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PARTITION_KEY = "mention_date"
+
+
+@dataclass(frozen=True, slots=True)
+class StoreLayout:
+    """Paths of one dataset folder (nothing is created here)."""
+
+    root: Path
+
+    @classmethod
+    def of(cls, root: str | Path) -> StoreLayout:
+        """The layout under ``root``."""
+        return cls(Path(root))
+
+    @property
+    def mentions(self) -> Path:
+        """Scored mentions, one Parquet file per ``mention_date`` partition."""
+        return self.root / "mentions"
+
+    @property
+    def embeddings(self) -> Path:
+        """Sentence vectors of stored mentions, partitioned like them."""
+        return self.root / "embeddings"
+
+    @property
+    def quarantine(self) -> Path:
+        """Records that broke the contract, partitioned by the day they were rejected."""
+        return self.root / "quarantine"
+
+    @property
+    def state(self) -> Path:
+        """Cursors, the writer lock and the generated pseudonymisation key."""
+        return self.root / "state"
+
+    @property
+    def cursors(self) -> Path:
+        """Per-source cursors, saved only after the data they cover is durable."""
+        return self.state / "cursors.json"
+
+    @property
+    def pseudonym_key(self) -> Path:
+        """The generated pseudonymisation key, when none is configured."""
+        return self.state / "pseudonym.key"
+
+    def partitions(self, folder: Path, key: str = PARTITION_KEY) -> list[Path]:
+        """The Parquet files of ``folder`` in Hive-style ``key=value`` partitions, sorted."""
+        return sorted(folder.glob(f"{key}=*/*.parquet"))
+
+    @staticmethod
+    def glob(folder: Path, key: str = PARTITION_KEY) -> str:
+        """The glob pattern matching ``partitions(folder, key)``, for DuckDB's ``read_parquet``."""
+        return str(folder / f"{key}=*" / "*.parquet")
