@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine:
 #   make demo   create .venv, install, run the whole pipeline on the bundled sample
-#   make test   create .venv, install, lint and run the test suite
+#   make test   create .venv, install, lint (ruff, import layers) and run the test suite
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -24,6 +24,7 @@ demo: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 # Report tests open the HTML in headless Chromium (Debian package); installed here when running as root.
@@ -35,6 +36,7 @@ browser:
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Retrain the shipped sentiment head (needs ../shared/data/umsab; about 10 minutes on 2 cores,
 # about 3 once the embeddings are cached in ~/.cache/voxpop).
