@@ -20,7 +20,10 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from core.errors import ConfigError
 from core.languages import HOME_LANGUAGES, SUPPORTED_LANGUAGES, UiLanguage
+from core.redact import register
 
+MIN_PSEUDONYM_KEY_LENGTH = 16
+MAX_CONFIG_BYTES = 1_000_000  # a voxpop.yaml is a few KB; more is a mistake or an attack
 _SECRET_WORDS = ("key", "secret", "token", "password")  # never echo what was given for these
 _yaml_data: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("voxpop_yaml", default=None)
 
@@ -141,6 +144,15 @@ class Privacy(_Model):
         description="Key for the author hash. Set VOXPOP_PRIVACY__PSEUDONYM_KEY; without it a random key is "
         "created once in <storage>/state/pseudonym.key (mode 0600).",
     )
+
+    @field_validator("pseudonym_key")
+    @classmethod
+    def _long_enough(cls, v: SecretStr | None) -> SecretStr | None:
+        # An empty or short key makes every author hash recomputable from a list of handles.
+        if v is not None and len(v.get_secret_value().strip()) < MIN_PSEUDONYM_KEY_LENGTH:
+            raise ValueError(f"is empty or shorter than {MIN_PSEUDONYM_KEY_LENGTH} characters; set a long random "
+                             "value (python -c 'import secrets; print(secrets.token_hex(32))') or unset it")
+        return v
 
 
 class Report(_Model):
@@ -270,7 +282,10 @@ def load_settings(path: str | Path, **overrides: Any) -> Settings:
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if len(text) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: {len(text):,} characters is far more than a configuration; check the file")
+        raw = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
     except FileNotFoundError:
         raise ConfigError(
             f"config file {path} not found; copy voxpop.example.yaml to {path} and edit it"
@@ -286,6 +301,32 @@ def load_settings(path: str | Path, **overrides: Any) -> Settings:
     return settings_from_mapping(raw, origin=str(path), base=path.resolve().parent, **overrides)
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases: a 1 KB file of nested aliases would otherwise expand to gigabytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()
+            raise yaml.composer.ComposerError(None, None, f"YAML aliases (*{event.anchor}) are not allowed; "
+                                              "write the value out", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _register_secrets(value: Any) -> None:
+    """Hand every secret of the settings to the redaction filter (``core.redact``)."""
+    if isinstance(value, SecretStr):
+        register(value.get_secret_value())
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _register_secrets(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _register_secrets(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _register_secrets(item)
+
+
 def settings_from_mapping(
     raw: dict[str, Any], *, origin: str = "config", base: Path | None = None, **overrides: Any
 ) -> Settings:
@@ -299,6 +340,7 @@ def settings_from_mapping(
         _yaml_data.reset(token)
     settings = settings.resolve_paths(base or Path.cwd())
     _refuse_out_dir_in_sources(settings.report.out_dir, origin)
+    _register_secrets(settings)
     return settings
 
 

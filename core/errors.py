@@ -1,11 +1,19 @@
 """One exception root for the whole project, so callers can catch ``VoxpopError`` and show its message.
 
-Every message says what went wrong and what to do next; the CLI prints it without a traceback.
+Every message says what went wrong and what to do next; the CLI prints it without a traceback. Messages
+often quote an upstream reply, so every configured secret is scrubbed from them here (``core.redact``).
 """
+
+from typing import Any
+
+from core.redact import scrub
 
 
 class VoxpopError(Exception):
-    """Root of every error voxpop raises on purpose."""
+    """Root of every error voxpop raises on purpose; its message never carries a registered secret."""
+
+    def __init__(self, message: Any = "", *args: Any) -> None:
+        super().__init__(scrub(str(message)), *args)
 
 
 class ConfigError(VoxpopError):

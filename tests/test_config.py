@@ -95,7 +95,7 @@ def test_relative_paths_resolve_against_config_folder(tmp_path: Path) -> None:
 
 
 def test_secret_key_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("VOXPOP_PRIVACY__PSEUDONYM_KEY", "hunter2-secret")
+    monkeypatch.setenv("VOXPOP_PRIVACY__PSEUDONYM_KEY", "hunter2-secret-long-enough")
     settings = settings_from_mapping({"brands": [{"name": "A", "keywords": ["a"]}]})
     assert settings.privacy.pseudonym_key is not None
     assert "hunter2" not in repr(settings)
