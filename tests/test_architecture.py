@@ -61,8 +61,8 @@ def _copy_tree(dest: Path) -> None:
 
 def _lint(cwd: Path, contract: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(cwd), "COLUMNS": "200"}
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache", "--contract", contract], cwd=cwd, env=env, capture_output=True, text=True,
-                          check=False, timeout=300)
+    return subprocess.run([str(LINT_IMPORTS), "--no-cache", "--contract", contract], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False, timeout=300)
 
 
 @pytest.mark.parametrize(("module", "line", "contract"), [
