@@ -18,7 +18,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["fold_ascii", "match_form", "normalize", "term_pattern", "tokenize_words", "whole_word_terms"]
+__all__ = [
+    "display_safe", "fold_ascii", "match_form", "normalize", "term_pattern", "tokenize_words", "whole_word_terms",
+]
 
 # Invisible characters that split or glue words without being visible: zero-width space /
 # non-joiner / joiner, word joiner, BOM, soft hyphen. Also Armenian in-word marks (emphasis,
@@ -123,3 +125,13 @@ def whole_word_terms(terms: Iterable[str]) -> list[str]:
     items = list(terms)
     exact = {match_form(t.removesuffix("$")) for t in items if t.endswith("$")}
     return [t if t.endswith("$") or match_form(t) not in exact else f"{t}$" for t in items]
+
+
+# C0/C1 controls (terminal escape sequences start with ESC) and the bidi embedding, override and isolate
+# controls, which reorder the text that follows them on screen; tab and newline stay.
+_UNSAFE_DISPLAY = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def display_safe(text: str) -> str:
+    """``text`` without control characters that could drive a terminal or reorder a line (for display only)."""
+    return _UNSAFE_DISPLAY.sub("", text)

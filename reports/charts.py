@@ -19,8 +19,11 @@ mpl.use("Agg")  # no display, deterministic output
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 
+from core.text import display_safe
+
 mpl.rcParams.update({
     "svg.hashsalt": "voxpop",  # stable ids: identical data gives identical files
+    "text.parse_math": False,  # brand and topic names are data: "$5$ Bank" must not become maths
     "svg.fonttype": "none",  # keep text as text (searchable, small), the browser picks the font
     "font.family": ["DejaVu Sans", "sans-serif"],
     "font.size": 9,
@@ -52,7 +55,7 @@ def lines(
     """One line per series over days; optional shaded current period and marked days (spikes)."""
     fig, ax = plt.subplots(figsize=(9, 3.2))
     for i, (name, values) in enumerate(series.items()):
-        ax.plot(days, [float("nan") if v is None else v for v in values], label=name,
+        ax.plot(days, [float("nan") if v is None else v for v in values], label=display_safe(name),
                 color=PALETTE[i % len(PALETTE)], linewidth=1.6)
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(series)}
     for name, day in marks:
@@ -61,7 +64,7 @@ def lines(
         ax.axvspan(shade_from, days[-1], color="#888", alpha=0.08, linewidth=0)
     if zero_line:
         ax.axhline(0, color="#555", linewidth=0.8)
-    ax.set_title(title, loc="left", fontsize=11)
+    ax.set_title(display_safe(title), loc="left", fontsize=11)
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m"))
     if series:
@@ -76,10 +79,10 @@ def bars(labels: Sequence[str], groups: dict[str, Sequence[float]], *, title: st
     fig, ax = plt.subplots(figsize=(9, 0.45 * max(3, len(labels)) + 0.8))
     for i, (name, values) in enumerate(groups.items()):
         ys = [j + i * height for j in range(len(labels))]
-        ax.barh(ys, values, height=height, label=name, color=PALETTE[i % len(PALETTE)])
-    ax.set_yticks([j + height * (n_groups - 1) / 2 for j in range(len(labels))], labels)
+        ax.barh(ys, values, height=height, label=display_safe(name), color=PALETTE[i % len(PALETTE)])
+    ax.set_yticks([j + height * (n_groups - 1) / 2 for j in range(len(labels))], [display_safe(x) for x in labels])
     ax.invert_yaxis()
-    ax.set_title(title, loc="left", fontsize=11)
+    ax.set_title(display_safe(title), loc="left", fontsize=11)
     ax.set_xlabel(xlabel)
     if len(groups) > 1:
         ax.legend(loc="lower right", frameon=False)
