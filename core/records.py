@@ -19,7 +19,7 @@ from typing import Any
 
 from core.errors import SourceError
 
-__all__ = ["FORMATS", "TextRow", "format_of", "iter_rows", "read_texts"]
+__all__ = ["FORMATS", "TextRow", "csv_cell", "format_of", "iter_rows", "read_texts"]
 
 FORMATS = ("csv", "tsv", "jsonl", "txt")
 _SUFFIX_FORMAT = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
@@ -124,3 +124,17 @@ def _row(n: int, rec: dict[str, Any] | str) -> TextRow:
     if not value.strip():
         return TextRow(n, value, ident, "empty text")
     return TextRow(n, value, ident)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) calls out, DDE runs).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value safe to write into a CSV cell: text that a spreadsheet would run as a formula gets a ``'``.
+
+    Only text is changed (OWASP's advice); numbers, dates and nulls pass as they are.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

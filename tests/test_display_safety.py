@@ -45,3 +45,30 @@ def test_bidi_overrides_are_isolated_and_dollar_names_stay_text(tmp_path: Path) 
 def test_display_safe_strips_terminal_escapes_and_bidi_controls() -> None:
     evil = "ok\x1b[2J\x1b]0;title\x07 \u202egnp.exe\u2066x\u2069\tend\n"
     assert display_safe(evil) == "ok[2J]0;title gnp.exex\tend\n"
+
+
+def test_query_output_is_formula_safe_and_terminal_safe(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from typer.testing import CliRunner
+
+    from voxpop.cli import app
+
+    last = max(r["created_at"] for r in story(days=3)).date()
+    texts = ['=HYPERLINK("http://127.0.0.1/x","click") Acme', "+1 Acme", "plain \x1b[31mred\x1b[0m Acme"]
+    rows = [scored(k, brand="Acme", day=last, sentiment="neutral", text=t) for k, t in enumerate(texts, 1)]
+    MentionStore(tmp_path / "d").upsert(rows)
+    cfg = tmp_path / "voxpop.yaml"
+    cfg.write_text(f"project: p\nstorage:\n  path: {tmp_path / 'd'}\nbrands:\n  - name: Acme\n    keywords: [acme]\n",
+                   encoding="utf-8")
+    sql = "SELECT text, sentiment_score FROM mentions ORDER BY native_id"
+    result = CliRunner().invoke(app, ["query", "-c", str(cfg), "-f", "csv", sql])
+    assert result.exit_code == 0, result.output
+    cells = [row[0] for row in csv.reader(io.StringIO(result.stdout))][1:]
+    assert cells[0].startswith("'=HYPERLINK")
+    assert cells[1] == "'+1 Acme"
+    table = CliRunner().invoke(app, ["query", "-c", str(cfg), sql])
+    assert "\x1b[31m" not in table.stdout
+    lines = CliRunner().invoke(app, ["query", "-c", str(cfg), "-f", "json", sql]).stdout.splitlines()
+    assert len(lines) == 3  # one JSON object per line

@@ -20,6 +20,8 @@ from rich.table import Table
 from rich.text import Text
 
 from core.errors import VoxpopError
+from core.records import csv_cell
+from core.text import display_safe
 
 # Before Prefect is imported anywhere: no telemetry from a tool that promises to work offline.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -288,19 +290,23 @@ def query(
         raise _fail(exc) from None
     except Exception as exc:  # noqa: BLE001 - any DuckDB error is the user's SQL; show it, no traceback
         raise _fail(ValueError(f"query failed: {exc}")) from None
+    # Mention text is attacker-controlled: on a terminal, escape sequences and bidi controls are dropped;
+    # piped JSON keeps the data exact; CSV cells never start a spreadsheet formula.
+    shown = display_safe if sys.stdout.isatty() else str
     if fmt is OutputFormat.json:
         for row in rows:
-            out.print_json(json.dumps(dict(zip(names, row, strict=True)), default=str, ensure_ascii=False))
+            sys.stdout.write(shown(json.dumps(dict(zip(names, row, strict=True)), default=str,
+                                              ensure_ascii=False)) + "\n")
     elif fmt is OutputFormat.csv:
         buf = io.StringIO()
         writer = csv.writer(buf)
-        writer.writerow(names)
-        writer.writerows(rows)
-        sys.stdout.write(buf.getvalue())
+        writer.writerow([csv_cell(n) for n in names])
+        writer.writerows([csv_cell(v) for v in row] for row in rows)
+        sys.stdout.write(shown(buf.getvalue()))
     else:
         table = Table(*names, show_lines=False)
         for row in rows[:limit]:
-            table.add_row(*(Text("" if v is None else str(v)) for v in row))  # data, never markup
+            table.add_row(*(Text("" if v is None else display_safe(str(v))) for v in row))  # data, never markup
         out.print(table)
         if len(rows) > limit:
             console.print(f"({len(rows) - limit} more rows; use --limit or --format csv)")
