@@ -44,7 +44,7 @@ def _onnx_encoder(threads: int) -> Callable[[list[str]], np.ndarray]:
     import onnxruntime as ort
     import torch
 
-    from nlp._e5_torch import TorchE5
+    from nlp.e5 import TorchE5
 
     e5 = TorchE5()
     path = Path(tempfile.mkdtemp()) / "e5.onnx"
@@ -93,7 +93,7 @@ def child(which: str, n: int, threads: int, out: str) -> None:
     else:
         import torch
 
-        from nlp._e5_torch import TorchE5
+        from nlp.e5 import TorchE5
 
         torch.set_num_threads(threads)
         encode = TorchE5(int8=which == "torch-int8").encode

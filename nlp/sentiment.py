@@ -1,13 +1,13 @@
 """Three-class sentiment: the default e5 + trained head, or any Hugging Face classifier.
 
-Both follow one contract (transformers' pipeline habit): preprocess → forward → postprocess into
-calibrated probabilities over ``LABELS`` with a numerically stable softmax.
+Both implement ``SentimentModel``: ``predict_proba`` returns probabilities over ``LABELS`` (a numerically
+stable softmax; the head's temperature-calibrated, a classifier's classes folded by ``label_mapping``).
+The head is trained by ``nlp.training``; this module only loads and runs it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import re
 from collections.abc import Sequence
@@ -20,7 +20,7 @@ import numpy as np
 from core.errors import ModelError
 from core.text import normalize
 from nlp.adapter import Adapter
-from nlp.encoders import MAX_CHARS, Encoder, default_encoder
+from nlp.encoders import MAX_CHARS, Encoder, LayeredEncoder, default_encoder
 
 LABELS = ("negative", "neutral", "positive")
 WEIGHTS_DIR = Path(__file__).parent / "weights"
@@ -83,9 +83,10 @@ def ngram_text(text: str) -> str:
 
 @dataclass
 class Head:
-    """A small MLP (or, with no hidden layer, logistic regression) over sentence embeddings.
+    """A small MLP (or, with no hidden layer, logistic regression) over pooled encoder layers.
 
-    Stored as ``.npz`` (weights) with a JSON metadata entry, a few hundred KB at most, so it ships in git.
+    Optionally with character n-grams and a LoRA adapter, whose logits are added to the MLP's. Stored as
+    ``.npz`` (weights) with a JSON metadata entry, a few hundred KB at most, so it ships in git.
     """
 
     weights: list[np.ndarray]
@@ -98,8 +99,8 @@ class Head:
     def logits(self, x: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
         """Forward pass: ReLU hidden layers, linear output, plus the n-gram and adapter logits when present.
 
-        With an adapter, ``x`` ends with two more blocks (``adapter_features``): the pooled state entering
-        the adapter's branch and the branch's output.
+        With an adapter, ``x`` ends with two more blocks (as ``HeadSentiment.features`` builds them): the
+        pooled state entering the adapter's branch and the branch's output.
         """
         x = np.asarray(x, dtype=np.float32)
         width = self.weights[0].shape[0]
@@ -197,20 +198,19 @@ class HeadSentiment:
         if layers == (-1,) and self.head.adapter is None:
             vectors = self.encoder.encode(texts)
             return vectors, vectors
-        encode_layers = getattr(self.encoder, "encode_layers", None)
-        if encode_layers is None:
-            raise ModelError(f"this sentiment head reads encoder layers {list(layers)}; the {self.encoder.name} "
-                             "runtime cannot return them: use the default (torch) encoder")
         adapter = self.head.adapter
-        wanted = tuple(dict.fromkeys([*layers, -1] + ([adapter.start] if adapter is not None else [])))
-        if adapter is None:
-            states = encode_layers(texts, wanted)
-            blocks = [wanted.index(n) for n in layers]
-        else:
-            if "adapter" not in inspect.signature(encode_layers).parameters:
+        if not isinstance(self.encoder, LayeredEncoder):
+            if adapter is not None:
                 raise ModelError(f"this sentiment head has a LoRA adapter, which the {self.encoder.name} runtime "
                                  "cannot run: use the default (torch) encoder or a head without an adapter")
-            states = encode_layers(texts, wanted, adapter=adapter)
+            raise ModelError(f"this sentiment head reads encoder layers {list(layers)}; the {self.encoder.name} "
+                             "runtime cannot return them: use the default (torch) encoder")
+        wanted = tuple(dict.fromkeys([*layers, -1] + ([adapter.start] if adapter is not None else [])))
+        if adapter is None:
+            states = self.encoder.encode_layers(texts, wanted)
+            blocks = [wanted.index(n) for n in layers]
+        else:
+            states = self.encoder.encode_layers(texts, wanted, adapter=adapter)
             blocks = [wanted.index(n) for n in layers] + [wanted.index(adapter.start), len(wanted)]
         return states[:, blocks, :].reshape(len(texts), -1), states[:, wanted.index(-1), :]
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from core.errors import ModelError
-from nlp.adapter import PARTS, Adapter, _Trainable, train_adapter
-from nlp.sentiment import Head, HeadSentiment
-from nlp.training import Dataset, macro_f1_by_lang
+from nlp import Adapter, Head, HeadSentiment
+from nlp.adapter import PARTS
+from nlp.training import Dataset, TrainableAdapter, macro_f1_by_lang, train_adapter
 
 TRICKY = ["", "😡😡😡", "x" * 40_000, "Çatdırılma 3 gün gecikdi!!  kuryer   gəlmədi", "Առաքումը ուշացավ",
           "RT @a: доставка опять опоздала", "kargo hala gelmedi 🙄 harika gerçekten"]
@@ -22,7 +22,7 @@ LABELS3 = ["negative"] * 3 + ["neutral"] * 3 + ["positive"] * 3
 
 @pytest.fixture(scope="module")
 def encoder():
-    from nlp.encoders import default_encoder
+    from nlp import default_encoder
 
     return default_encoder()
 
@@ -53,7 +53,7 @@ def test_merged_branch_equals_the_trained_lora_forward(encoder) -> None:
     import torch
 
     start = encoder.layers - 2
-    trainable = _Trainable(encoder.model, start, rank=4, seed=1)
+    trainable = TrainableAdapter(encoder.model, start, rank=4, seed=1)
     with torch.no_grad():  # give B (zero at init) real values so the deltas matter
         for p in trainable.parameters():
             p.add_(torch.randn_like(p) * 0.05)
@@ -67,7 +67,7 @@ def test_merged_branch_equals_the_trained_lora_forward(encoder) -> None:
                                    .reshape(len(texts), -1), 2, axis=1))
     # Same maths, other path: padded batches vs windows, float16 cache and deltas.
     np.testing.assert_allclose(got, expected, atol=2e-3)
-    base = _Trainable(encoder.model, start, rank=4, seed=1).logits(encoder.model.token_states(texts, start, 128))
+    base = TrainableAdapter(encoder.model, start, rank=4, seed=1).logits(encoder.model.token_states(texts, start, 128))
     assert np.abs(got - base).max() > 0.1  # the deltas changed something: the comparison above has teeth
 
 
@@ -115,6 +115,8 @@ def test_adapter_depth_is_checked(encoder) -> None:
 
 def test_adapter_head_on_a_runtime_without_adapters_says_what_to_do() -> None:
     class Layered:
+        """Hidden layers but no adapter branch: not a LayeredEncoder (no ``layers``, no ``adapter`` argument)."""
+
         name, dim = "other", 384
 
         def encode(self, texts: list[str]) -> np.ndarray:

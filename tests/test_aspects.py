@@ -310,7 +310,7 @@ def test_held_out_micro_f1(tagger: AspectTagger, lang: str) -> None:
 def _toy_head() -> Any:
     import numpy as np
 
-    from nlp.aspects import AspectHead
+    from nlp.training import AspectHead
 
     # dimension 0 → delivery, dimension 1 → support, "teleport" is not in the taxonomy
     weights = np.array([[10.0, 0, 0], [0, 10.0, 0], [0, 0, 10.0]], dtype=np.float32)
@@ -327,7 +327,7 @@ def test_head_adds_confident_aspects_in_taxonomy_order(tmp_path: Path) -> None:
     assert tagger.tag_many(texts) == [[], ["price"], []]  # no vectors: terms alone
     assert tagger.tag_many(texts, vectors=vectors) == [["delivery", "support"], ["price"], []]
     head.save(tmp_path / "h.npz")
-    from nlp.aspects import AspectHead
+    from nlp.training import AspectHead
 
     loaded = AspectHead.load(tmp_path / "h.npz")
     assert loaded is not None

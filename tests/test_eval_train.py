@@ -8,8 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from core.errors import SourceError
-from nlp.evaluation import evaluate, load_labelled, split_holdout
-from nlp.training import Dataset, fit_temperature
+from nlp.training import Dataset, evaluate, fit_temperature, load_labelled, split_holdout
 from tests.conftest import KeywordSentiment
 from voxpop.cli import app
 

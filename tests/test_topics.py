@@ -243,12 +243,12 @@ class FixedClusters:
 def test_outliers_get_no_topic(monkeypatch: pytest.MonkeyPatch) -> None:
     import hdbscan
 
-    from nlp.topics import _content_order
+    from nlp.topics import content_order
 
     ids, texts, vecs, langs = corpus(noise=6)
     cluster = {mid: (int(mid[2]) if mid[2] != "9" else -1) for mid in ids}  # x:<theme><n>, x:9... is noise
     vecs16 = vecs.astype(np.float16).astype(np.float32)
-    fixed = [cluster[ids[i]] for i in _content_order(ids, texts, langs, vecs16)]  # the order the fit uses
+    fixed = [cluster[ids[i]] for i in content_order(ids, texts, langs, vecs16)]  # the order the fit uses
     monkeypatch.setattr(hdbscan, "HDBSCAN", lambda **kw: FixedClusters(fixed))
     result = TopicModel(exclude_terms=BRANDS).fit(ids, texts, vecs, langs)
     assert len(result.topics) == 3

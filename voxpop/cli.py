@@ -363,8 +363,8 @@ def eval_(
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the scores as JSON.")] = None,
 ) -> None:
     """Evaluate a sentiment model: per-language macro-F1 and confusion matrices."""
-    from nlp.evaluation import evaluate, load_labelled  # noqa: PLC0415
     from nlp.sentiment import LABELS, load_sentiment  # noqa: PLC0415
+    from nlp.training import evaluate, load_labelled  # noqa: PLC0415
 
     try:
         dataset = load_labelled(data, split)
@@ -398,27 +398,18 @@ def train(
              "(about a minute per 1,000 examples on 2 cores).")] = False,
 ) -> None:
     """Retrain the sentiment head on your own labelled mentions (writes a head and its model card)."""
-    from nlp import default_encoder  # noqa: PLC0415
-    from nlp.evaluation import load_labelled, split_holdout  # noqa: PLC0415
-    from nlp.training import CACHE_DIR, LABELLED_DIR, AdapterOptions, fit, load_tsv, save  # noqa: PLC0415
+    from nlp.training import AdapterOptions, train_sentiment, user_splits  # noqa: PLC0415
 
     try:
-        train_set = load_labelled(data, "train") if any(data.glob("*.train.tsv")) else load_labelled(data)
-        val_set = load_labelled(val) if val is not None else None
+        train_set, val_set, notes = user_splits(data, val, with_project_data=with_project_data)
     except (VoxpopError, OSError) as exc:
         raise _fail(exc) from None
-    if val_set is None:
-        train_set, val_set = split_holdout(train_set)
-    notes = f"  - user data from `{data}` ({len(train_set.texts)} examples)"
-    if with_project_data:
-        train_set = train_set + load_tsv(sorted(LABELLED_DIR.glob("*.train.tsv")))
-        notes += "\n  - voxpop's own az/tr/hy/ru examples and en fee cases (`nlp/data/labelled/*.train.tsv`)"
     try:
-        head = fit(train_set, val_set, None, encoder=default_encoder(), cache=CACHE_DIR, data_notes=notes,
-                   adapter=AdapterOptions() if adapter else None, log=lambda m: console.print(m, highlight=False))
+        head, path = train_sentiment(train_set, val_set, out=out_dir, data_notes=notes,
+                                     adapter=AdapterOptions() if adapter else None,
+                                     log=lambda m: console.print(m, highlight=False))
     except (ValueError, VoxpopError) as exc:
         raise _fail(exc) from None
-    path = save(head, out_dir)
     out.print(f"validation macro-F1: {head.meta['val_macro_f1']}")
     out.print(f"wrote {path} and {out_dir / 'MODEL_CARD.md'}; use it with model.sentiment: {path}")
 

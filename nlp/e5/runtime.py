@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import ModelError
-from nlp._e5_weights import E5Config, E5Weights, read_e5
+from nlp.e5.weights import E5Config, E5Weights, read_e5
 
 PREFIX = "query: "
 _SPACES = re.compile(" {2,}")
@@ -179,7 +179,7 @@ class TorchE5:
         order = sorted(range(len(windows)), key=lambda w: len(windows[w][1]))
         weight = np.zeros(len(texts), dtype=np.float64)
         with torch.inference_mode():
-            for batch in _batches([len(windows[w][1]) for w in order], TOKENS_PER_BATCH):
+            for batch in token_batches([len(windows[w][1]) for w in order], TOKENS_PER_BATCH):
                 rows = [windows[order[b]] for b in batch]
                 ids, mask = self._padded([seq for _, seq in rows])
                 attn = torch.from_numpy(mask)
@@ -204,7 +204,7 @@ class TorchE5:
         out: list[Any] = [None] * len(seqs)
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
         with torch.inference_mode():
-            for batch in _batches([len(seqs[i]) for i in order], TOKENS_PER_BATCH):
+            for batch in token_batches([len(seqs[i]) for i in order], TOKENS_PER_BATCH):
                 rows = [order[b] for b in batch]
                 ids, mask = self._padded([seqs[i] for i in rows])
                 x = self.model.eln(torch.from_numpy(self.word.lookup(ids)) + self.model.pos[: ids.shape[1]]
@@ -238,7 +238,7 @@ def _no_init_weights() -> Any:
     return no_init_weights()
 
 
-def _batches(lengths: Sequence[int], budget: int) -> list[list[int]]:
+def token_batches(lengths: Sequence[int], budget: int) -> list[list[int]]:
     """Consecutive index runs of ascending lengths whose padded size stays within ``budget`` tokens."""
     batches: list[list[int]] = []
     current: list[int] = []
