@@ -9,8 +9,7 @@ import pytest
 
 from core.config import Source
 from core.errors import ConfigError, SourceError
-from listeners import FileListener, Normalizer, Pseudonymizer, parse_timestamp, registry
-from listeners._normalize import BrandMatcher
+from listeners import BrandMatcher, FileListener, Normalizer, Pseudonymizer, parse_timestamp, registry
 
 
 def pages(listener: FileListener, cursor: dict[str, Any] | None = None) -> tuple[list[Any], list[Any], Any]:
@@ -189,7 +188,7 @@ def test_handles_kept_when_privacy_off(settings_factory: Any) -> None:
     ],
 )
 def test_urls_do_not_carry_pseudonymised_handles(url: str | None, author: str | None, stored: str | None) -> None:
-    from listeners._normalize import private_url
+    from listeners.normalize import private_url
 
     assert private_url(url, author) == stored
 
