@@ -15,6 +15,8 @@ and implements:
 
 Optional: ``query_key`` (the cursor key of a query; default its text), ``restore`` (clean one saved state),
 ``cursor_field`` (the cursor's top-level key, default ``"queries"``) and ``end_run`` (log what a run skipped).
+Its package registers it (``registry.register("name", description=...)(MyListener.from_config)``) and
+``listeners/__init__.py`` imports the package.
 
 The base owns the rest: validating options (``parse_options``), reading credentials only when ``pages()``
 starts (``voxpop check`` calls ``read_credentials``), the cursor ``{"v": 1, "<cursor_field>": {key: state}}``
@@ -185,15 +187,18 @@ class QueryListener(Generic[OptionsT, QueryT, ClientT]):
     def end_run(self, run: Run[ClientT]) -> None:
         """Called once the client is closed, even after a failure; logs what the run skipped."""
 
+    def load_cursors(self, cursor: Mapping[str, Any] | None) -> Cursors:
+        """The saved state of every configured query (``restore``-d); states of other queries are dropped."""
+        return Cursors.load(cursor, [self.query_key(q) for q in self.queries], field=self.cursor_field,
+                            version=self.cursor_version, restore=self.restore, source=self.name, log=self.log)
+
     def pages(self, cursor: Mapping[str, Any] | None) -> Iterator[Page]:
         """Pages of every query in turn; each page's cursor holds every query's state."""
-        keyed = [(self.query_key(q), q) for q in self.queries]
-        cursors = Cursors.load(cursor, [key for key, _ in keyed], field=self.cursor_field,
-                               version=self.cursor_version, restore=self.restore, source=self.name, log=self.log)
+        cursors = self.load_cursors(cursor)
         run = Run(self.name, self.client(), cursors)
         try:
-            for key, query in keyed:
-                yield from self.query_pages(run, key, query)
+            for query in self.queries:
+                yield from self.query_pages(run, self.query_key(query), query)
         finally:
             run.client.close()
             self.end_run(run)
