@@ -1,20 +1,32 @@
-"""Listeners: one module per source, a common protocol, and a registry of source types."""
+"""Listeners: one subpackage per source, a common protocol, a shared base and the registry of source types.
+
+Importing this package imports every source subpackage, which registers its types in ``registry``.
+"""
 
 from core.types import Mention, Page
-from listeners import _bluesky, _reddit, _x  # noqa: F401 - importing registers the listeners
-from listeners._base import Listener, registry
-from listeners._file import SAMPLE_PATH, FileListener, parse_timestamp
-from listeners._normalize import BrandMatcher, Normalizer, Pseudonymizer
+from listeners import bluesky, file, reddit, x  # noqa: F401 - importing registers the listeners
+from listeners.base import Credential, Cursors, QueryListener, Run
+from listeners.file import SAMPLE_PATH, FileListener, parse_timestamp
+from listeners.normalize import BrandMatcher, Normalizer, Pseudonymizer
+from listeners.options import HttpOptions, parse_options
+from listeners.protocol import Listener, Registry, registry
 
 __all__ = [
     "SAMPLE_PATH",
     "BrandMatcher",
+    "Credential",
+    "Cursors",
     "FileListener",
+    "HttpOptions",
     "Listener",
     "Mention",
     "Normalizer",
     "Page",
     "Pseudonymizer",
+    "QueryListener",
+    "Registry",
+    "Run",
+    "parse_options",
     "parse_timestamp",
     "registry",
 ]

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pytest
 
 from core.config import Settings, settings_from_mapping
+
+if TYPE_CHECKING:  # importing the fakes loads every listener's client library; only the API tests need them
+    from tests.fakes import FakeApiHarness
+
+HarnessT = TypeVar("HarnessT", bound="FakeApiHarness")
 
 _real_connect = socket.socket.connect
 
@@ -69,6 +74,23 @@ def settings_factory(tmp_path: Path) -> Any:
         return settings_from_mapping(raw, base=tmp_path)
 
     return make
+
+
+@pytest.fixture
+def start_harness(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[HarnessT], HarnessT]]:
+    """Start a fake-API harness with its credentials in the environment; stopped when the test ends."""
+    started: list[FakeApiHarness] = []
+
+    def start(harness: HarnessT) -> HarnessT:
+        harness.start()
+        started.append(harness)
+        for key, value in harness.env().items():
+            monkeypatch.setenv(key, value)
+        return harness
+
+    yield start
+    for harness in reversed(started):
+        harness.stop()
 
 
 @pytest.fixture(scope="module")

@@ -4,47 +4,37 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-import listeners._bluesky as bsky
 from core.config import Source
 from core.errors import AccessError, ConfigError, MissingCredentialsError, RateLimitError, SourceError
 from listeners import registry
-from listeners._bluesky import BlueskyListener, build_queries, post_to_mention
+from listeners.bluesky import HANDLE_ENV, PASSWORD_ENV, BlueskyListener, Window, build_queries, post_to_mention, sort_at
 from tests.fakes import FakeServer, Request, Response
+from tests.fakes import collect as collect_pages
 from tests.fakes.bluesky import HANDLE, PASSWORD, BlueskyHarness, FakeBluesky
 
 ALL_QUERIES = ["Narmart", "Нармарт", "Նարմարտ", "Tezbazar", "Тезбазар", "Lumo"]
 
 
 @pytest.fixture
-def h(monkeypatch: pytest.MonkeyPatch) -> Iterator[BlueskyHarness]:
-    harness = BlueskyHarness()
-    harness.start()
-    for key, value in harness.env().items():
-        monkeypatch.setenv(key, value)
-    yield harness
-    harness.stop()
+def h(start_harness: Any) -> BlueskyHarness:
+    return start_harness(BlueskyHarness())
 
 
 def listener(settings_factory: Any, h: BlueskyHarness, **options: Any) -> BlueskyListener:
-    opts = {**h.source()["options"], "min_interval_seconds": 0, **options}
-    made = registry.create(Source(name="bsky", type="bluesky", options=opts), settings_factory())
+    made = h.listener(settings_factory(), name="bsky", **{"min_interval_seconds": 0, **options})
     assert isinstance(made, BlueskyListener)
     return made
 
 
 def collect(lst: BlueskyListener, cursor: dict[str, Any] | None = None) -> tuple[list[Any], list[Any], Any]:
-    mentions, rejects, last = [], [], cursor
-    for page in lst.pages(cursor):
-        mentions += page.mentions
-        rejects += page.rejects
-        last = page.cursor or last
-    return mentions, rejects, last
+    """(mentions, rejects, the last cursor a page carried, else ``cursor``)."""
+    mentions, rejects, cursors = collect_pages(lst, cursor)
+    return mentions, rejects, next((c for c in reversed(cursors) if c), cursor)
 
 
 def searches(server: FakeServer, q: str | None = None) -> list[Request]:
@@ -69,14 +59,14 @@ def test_one_query_per_term_handle_and_hashtag(settings_factory: Any) -> None:
 
 
 def test_options_are_validated_and_credentials_are_lazy(settings_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(bsky.HANDLE_ENV, raising=False)
-    monkeypatch.delenv(bsky.PASSWORD_ENV, raising=False)
+    monkeypatch.delenv(HANDLE_ENV, raising=False)
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
     settings = settings_factory()
     made = registry.create(Source(name="b", type="bsky"), settings)  # no credentials needed to build it
     assert made.name == "b"
-    with pytest.raises(MissingCredentialsError, match=bsky.HANDLE_ENV):
+    with pytest.raises(MissingCredentialsError, match=HANDLE_ENV):
         next(iter(made.pages(None)))
-    monkeypatch.setenv(bsky.HANDLE_ENV, HANDLE)
+    monkeypatch.setenv(HANDLE_ENV, HANDLE)
     with pytest.raises(MissingCredentialsError, match="App passwords"):
         next(iter(made.pages(None)))
     with pytest.raises(ConfigError, match=r"options\.page_sise: unknown option; allowed: pds_url, api_base"):
@@ -226,12 +216,12 @@ def test_watermark_ignores_future_clocks_and_never_moves_back() -> None:
     fake = FakeBluesky()
     view = fake.post("Narmart from the future")
     view["record"]["createdAt"] = "2099-01-01T00:00:00Z"
-    assert bsky._sort_at(view) == datetime.fromisoformat(view["indexedAt"])
-    window = bsky._Window(datetime(2026, 11, 1, tzinfo=UTC), None, None)
+    assert sort_at(view) == datetime.fromisoformat(view["indexedAt"])
+    window = Window(datetime(2026, 11, 1, tzinfo=UTC), None, None)
     window.see(datetime(2099, 1, 1, tzinfo=UTC))
     assert window.newest is not None
     assert window.newest <= datetime.now(UTC)
-    old = bsky._Window(datetime(2026, 11, 1, tzinfo=UTC), None, datetime(2026, 11, 1, 0, 1, tzinfo=UTC))
+    old = Window(datetime(2026, 11, 1, tzinfo=UTC), None, datetime(2026, 11, 1, 0, 1, tzinfo=UTC))
     assert old.close(300) == {"since": "2026-11-01T00:00:00.000Z"}
 
 
@@ -294,8 +284,8 @@ def test_bad_credentials_name_the_env_vars(settings_factory: Any, h: BlueskyHarn
         collect(listener(settings_factory, h))
     message = str(exc.value)
     assert "401" in message
-    assert bsky.HANDLE_ENV in message
-    assert bsky.PASSWORD_ENV in message
+    assert HANDLE_ENV in message
+    assert PASSWORD_ENV in message
     assert PASSWORD not in message
     assert searches(h.server) == []
 

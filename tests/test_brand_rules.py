@@ -6,7 +6,7 @@ import pytest
 
 from core.config import settings_from_mapping
 from core.text import whole_word_terms
-from listeners._normalize import BrandMatcher
+from listeners import BrandMatcher
 
 BANK = {
     "brands": [{"name": "Kapital Bank", "keywords": ["Kapital Bank", "kapitalbank", "Капитал Банк"]}],

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +32,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness"),
 
 
 @pytest.fixture(params=sorted(HARNESSES))
-def harness(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    h = HARNESSES[request.param]()
-    h.start()
-    for key, value in h.env().items():
-        monkeypatch.setenv(key, value)
+def harness(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, start_harness: Any) -> Harness:
     scorer = Scorer(sentiment=KeywordSentiment())
     monkeypatch.setattr(listen_mod, "get_scorer", lambda settings: scorer)
-    yield h
-    h.stop()
+    return start_harness(HARNESSES[request.param]())
 
 
 def _config(tmp_path: Path, h: Harness) -> Path:

@@ -16,7 +16,7 @@ import pytest
 from core.config import Settings, Source, settings_from_mapping
 from core.errors import ConfigError
 from listeners import FileListener, Normalizer
-from listeners._file import COLUMN_ALIASES, day_first_of, normalize_platform, normalize_url
+from listeners.file import COLUMN_ALIASES, day_first_of, normalize_platform, normalize_url
 from storage import MentionStore, connect
 from storage.schema import MENTION_FIELDS, SCHEMA_VERSION
 from tests.factories import scored

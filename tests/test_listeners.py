@@ -9,8 +9,7 @@ import pytest
 
 from core.config import Source
 from core.errors import ConfigError, SourceError
-from listeners import FileListener, Normalizer, Pseudonymizer, parse_timestamp, registry
-from listeners._normalize import BrandMatcher
+from listeners import BrandMatcher, FileListener, Normalizer, Pseudonymizer, QueryListener, parse_timestamp, registry
 
 
 def pages(listener: FileListener, cursor: dict[str, Any] | None = None) -> tuple[list[Any], list[Any], Any]:
@@ -189,7 +188,7 @@ def test_handles_kept_when_privacy_off(settings_factory: Any) -> None:
     ],
 )
 def test_urls_do_not_carry_pseudonymised_handles(url: str | None, author: str | None, stored: str | None) -> None:
-    from listeners._normalize import private_url
+    from listeners.normalize import private_url
 
     assert private_url(url, author) == stored
 
@@ -227,3 +226,35 @@ def test_json_array_exports(tmp_path: Path) -> None:
     f.write_text("[{broken", encoding="utf-8")
     with pytest.raises(SourceError, match="not valid JSON"):
         pages(FileListener("s", f))
+
+
+def test_saved_api_cursors_stay_readable_and_keep_their_shape(settings_factory: Any,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    """Cursors in users' cursors.json, as earlier versions wrote them, load into the same states."""
+    settings = settings_factory()
+    x = registry.create(Source(name="xs", type="x"), settings)
+    assert isinstance(x, QueryListener)
+    [key] = [x.query_key(q) for q in x.queries]
+    saved = {"v": 1, "queries": {key: {"since_id": "1790000000000000001", "until_id": 1790000000000000000,
+                                       "newest_id": None, "other": "1"},
+                                 "a-removed-query": {"since_id": "1"}}}
+    assert x.load_cursors(saved).snapshot() == {
+        "v": 1, "queries": {key: {"since_id": "1790000000000000001", "until_id": "1790000000000000000"}}}
+
+    reddit = registry.create(Source(name="rd", type="reddit", options={"subreddits": ["azerbaijan"]}), settings)
+    assert isinstance(reddit, QueryListener)
+    keys = [reddit.query_key(q) for q in reddit.queries]
+    assert keys[0] == "r/azerbaijan: (Narmart OR Нармарт OR Նարմարտ OR Lumo)"
+    saved = {"v": 1, "listings": {keys[0]: {"watermark": 1_790_000_000, "gaps": [[1.0, 2], [3], "x"]},
+                                  keys[1]: {"watermark": "soon"}}}
+    assert reddit.load_cursors(saved).snapshot() == {"v": 1, "listings": {
+        keys[0]: {"watermark": 1_790_000_000.0, "gaps": [[1.0, 2.0]]}, keys[1]: {"watermark": None, "gaps": []}}}
+
+    bsky = registry.create(Source(name="b", type="bluesky"), settings)
+    assert isinstance(bsky, QueryListener)
+    state = {"since": "2026-11-01T00:00:00.000Z", "resume": {"cursor": "o6", "newest": "2026-11-02T00:00:00.000Z"}}
+    assert bsky.load_cursors({"v": 1, "queries": {"Narmart": state, "Lumo": "junk"}}).snapshot() == {
+        "v": 1, "queries": {"Narmart": state}}
+
+    assert bsky.load_cursors({"files": {}}).snapshot() == {"v": 1, "queries": {}}
+    assert "ignoring a cursor without 'queries'" in caplog.text

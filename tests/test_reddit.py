@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-import listeners._reddit as rd
 from core.config import Source
 from core.errors import AccessError, ConfigError, MissingCredentialsError, RateLimitError, SourceError
 from listeners import registry
-from listeners._reddit import (
+from listeners.reddit import (
+    CLIENT_ID_ENV,
+    CLIENT_SECRET_ENV,
     RedditListener,
     SearchQuery,
     build_queries,
@@ -23,7 +23,7 @@ from listeners._reddit import (
     removed_reason,
     time_filter_for,
 )
-from tests.fakes import FakeServer, Request
+from tests.fakes import FakeServer, Request, collect
 from tests.fakes.reddit import CLIENT_ID, FakeReddit, RedditHarness, matches
 
 NARMART_Q = "(Narmart OR Нармарт OR Նարմարտ OR Lumo)"
@@ -31,30 +31,15 @@ TEZBAZAR_Q = '(Tezbazar OR Тезбазар) NOT "tezbazar.fake"'
 
 
 @pytest.fixture
-def h(monkeypatch: pytest.MonkeyPatch) -> Iterator[RedditHarness]:
-    harness = RedditHarness()
-    harness.start()
-    for key, value in harness.env().items():
-        monkeypatch.setenv(key, value)
-    yield harness
-    harness.stop()
+def h(start_harness: Any) -> RedditHarness:
+    return start_harness(RedditHarness())
 
 
 def listener(settings_factory: Any, h: RedditHarness, queries: list[str] | None = None,
              **options: Any) -> RedditListener:
-    opts = {**h.source()["options"], **options}
-    made = registry.create(Source(name="rd", type="reddit", queries=queries or [], options=opts), settings_factory())
+    made = h.listener(settings_factory(), name="rd", queries=queries, **options)
     assert isinstance(made, RedditListener)
     return made
-
-
-def collect(lst: RedditListener, cursor: dict[str, Any] | None = None) -> tuple[list[Any], list[Any], list[Any]]:
-    mentions, rejects, cursors = [], [], []
-    for page in lst.pages(cursor):
-        mentions += page.mentions
-        rejects += page.rejects
-        cursors.append(page.cursor)
-    return mentions, rejects, cursors
 
 
 def searches(server: FakeServer, q: str | None = None) -> list[Request]:
@@ -103,18 +88,18 @@ def test_query_splits_per_term_and_time_filters() -> None:
 
 
 def test_options_are_validated_and_credentials_are_lazy(settings_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(rd.CLIENT_ID_ENV, raising=False)
-    monkeypatch.delenv(rd.CLIENT_SECRET_ENV, raising=False)
+    monkeypatch.delenv(CLIENT_ID_ENV, raising=False)
+    monkeypatch.delenv(CLIENT_SECRET_ENV, raising=False)
     made = registry.create(Source(name="r", type="reddit", options={"subreddits": ["r/azerbaijan", "Turkey+armenia"],
                                                                     "oauth_url": "http://127.0.0.1:9/"}),
                            settings_factory())
     assert isinstance(made, RedditListener)
     assert made.options.subreddits == ["azerbaijan", "Turkey+armenia"]
     assert made.options.api_base == "http://127.0.0.1:9"  # oauth_url is an alias of api_base
-    with pytest.raises(MissingCredentialsError, match=rd.CLIENT_ID_ENV):
+    with pytest.raises(MissingCredentialsError, match=CLIENT_ID_ENV):
         next(iter(made.pages(None)))
-    monkeypatch.setenv(rd.CLIENT_ID_ENV, CLIENT_ID)
-    with pytest.raises(MissingCredentialsError, match=rf"{rd.CLIENT_SECRET_ENV}.*prefs/apps"):
+    monkeypatch.setenv(CLIENT_ID_ENV, CLIENT_ID)
+    with pytest.raises(MissingCredentialsError, match=rf"{CLIENT_SECRET_ENV}.*prefs/apps"):
         next(iter(made.pages(None)))
     for bad, words in (({"subreddits": ["no spaces"]}, "not a subreddit"), ({"limit": 500}, "limit"),
                        ({"colour": "red"}, "unknown option")):
@@ -157,7 +142,7 @@ def test_post_and_comment_wire_items_normalise() -> None:
 # ---- collection, comments, cursors --------------------------------------------------------------------
 def test_pages_collect_posts_and_on_topic_comments(settings_factory: Any, h: RedditHarness,
                                                    caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="listeners._reddit")
+    caplog.set_level(logging.INFO, logger="listeners.reddit")
     expected = h.load("pages")
     mentions, rejects, cursors = collect(listener(settings_factory, h))
     assert sorted(m.native_id for m in mentions) == sorted(expected)  # each once
@@ -290,7 +275,7 @@ def test_an_unsplittable_capped_listing_records_a_gap_and_retries_it(settings_fa
     # the next run retries the gap; with the cap gone it is covered and dropped from the cursor
     h.fake.cap = 1000
     caplog.clear()
-    caplog.set_level(logging.INFO, logger="listeners._reddit")
+    caplog.set_level(logging.INFO, logger="listeners.reddit")
     mentions, _, cursors = collect(listener(settings_factory, h, queries=["Narmart"]), cursors[-1])
     assert got | {m.native_id for m in mentions} == {p["name"] for p in posts}
     assert cursors[-1]["listings"]["r/all: Narmart"]["gaps"] == []
@@ -312,8 +297,8 @@ def test_old_gaps_are_given_up_after_max_gap_age(settings_factory: Any, h: Reddi
 
 # ---- errors ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("mode", "error", "words"), [
-    ("unauthorized", AccessError, ("401", rd.CLIENT_ID_ENV, rd.CLIENT_SECRET_ENV, "client credentials")),
-    ("bad_token", AccessError, ("401", "access token", rd.CLIENT_ID_ENV)),
+    ("unauthorized", AccessError, ("401", CLIENT_ID_ENV, CLIENT_SECRET_ENV, "client credentials")),
+    ("bad_token", AccessError, ("401", "access token", CLIENT_ID_ENV)),
     ("app_forbidden", AccessError, ("403", "token request", "Data API access")),
     ("forbidden", AccessError, ("403", "Data API access")),
     ("private", AccessError, ("403", "r/all is private")),

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from listeners._file import FileListener
+from listeners import FileListener
 from storage import MentionStore, Rejected, connect, reason_code
 from tests.test_storage import rec
 

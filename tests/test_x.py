@@ -5,50 +5,42 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-import listeners._x as xm
 from core.config import Source
 from core.errors import AccessError, ConfigError, MissingCredentialsError, RateLimitError, SourceError
-from listeners import registry
-from listeners._x import XListener, build_queries, parse_options, query_key, tweet_to_mention
-from tests.fakes import Request
-from tests.fakes.x import BEARER, PAGE_SIZE, FakeX, XHarness, _crash, _malformed, _pages, compile_query, snowflake
+from listeners import parse_options, registry
+from listeners.x import TOKEN_ENV, XListener, XOptions, build_queries, query_key, tweet_to_mention
+from tests.fakes import Request, collect
+from tests.fakes.x import (
+    BEARER,
+    PAGE_SIZE,
+    FakeX,
+    XHarness,
+    compile_query,
+    fill_crash,
+    fill_malformed,
+    fill_pages,
+    snowflake,
+)
 
 DEFAULT_Q = ('(Narmart OR Нармарт OR Նարմարտ OR @narmart OR ((Tezbazar OR Тезбазар) -"tezbazar.fake") OR Lumo) '
              "-is:retweet")
 
 
 @pytest.fixture
-def h(monkeypatch: pytest.MonkeyPatch) -> Iterator[XHarness]:
-    harness = XHarness()
-    harness.start()
-    for key, value in harness.env().items():
-        monkeypatch.setenv(key, value)
-    yield harness
-    harness.stop()
+def h(start_harness: Any) -> XHarness:
+    return start_harness(XHarness())
 
 
 def make(settings_factory: Any, h: XHarness, queries: list[str] | None = None, settings: Any = None,
          **options: Any) -> XListener:
-    opts = {**h.source()["options"], **options}
-    made = registry.create(Source(name="xs", type="x", queries=queries or [], options=opts),
-                           settings or settings_factory())
+    made = h.listener(settings or settings_factory(), name="xs", queries=queries, **options)
     assert isinstance(made, XListener)
     return made
-
-
-def collect(lst: XListener, cursor: dict[str, Any] | None = None) -> tuple[list[Any], list[Any], list[Any]]:
-    mentions, rejects, cursors = [], [], []
-    for page in lst.pages(cursor):
-        mentions += page.mentions
-        rejects += page.rejects
-        cursors.append(page.cursor)
-    return mentions, rejects, cursors
 
 
 def searches(h: XHarness) -> list[Request]:
@@ -56,7 +48,7 @@ def searches(h: XHarness) -> list[Request]:
 
 
 def opts_for(**options: Any) -> Any:
-    return parse_options(xm.XOptions, Source(name="xs", type="x", options=options))
+    return parse_options(XOptions, Source(name="xs", type="x", options=options))
 
 
 # ---- queries ---------------------------------------------------------------------------------------------
@@ -176,7 +168,7 @@ def test_invalid_tweets_are_rejected_with_the_field_named(change: dict[str, Any]
 
 def test_malformed_page_keeps_good_tweets_and_quarantines_the_rest_without_user_ids(settings_factory: Any,
                                                                                     h: XHarness) -> None:
-    expected = _malformed(h.fake)
+    expected = fill_malformed(h.fake)
     mentions, rejects, _ = collect(make(settings_factory, h))
     assert {m.native_id for m in mentions} == expected
     reasons = sorted(r.reason.split(": ", 1)[1] for r in rejects)
@@ -192,7 +184,7 @@ def test_malformed_page_keeps_good_tweets_and_quarantines_the_rest_without_user_
 
 # ---- requests and cursors --------------------------------------------------------------------------------
 def test_requests_carry_the_fields_and_the_bearer_token(settings_factory: Any, h: XHarness) -> None:
-    _pages(h.fake)
+    fill_pages(h.fake)
     collect(make(settings_factory, h))
     first = searches(h)[0]
     assert first.path == "/2/tweets/search/recent"
@@ -208,7 +200,7 @@ def test_requests_carry_the_fields_and_the_bearer_token(settings_factory: Any, h
 
 
 def test_cursor_walks_the_window_then_moves_since_id(settings_factory: Any, h: XHarness) -> None:
-    expected = _pages(h.fake)
+    expected = fill_pages(h.fake)
     lst = make(settings_factory, h)
     key = query_key(DEFAULT_Q)
     mentions, _, cursors = collect(lst)
@@ -227,7 +219,7 @@ def test_cursor_walks_the_window_then_moves_since_id(settings_factory: Any, h: X
 
 
 def test_a_crash_after_page_two_refetches_only_pages_three_and_four(settings_factory: Any, h: XHarness) -> None:
-    expected = _crash(h.fake)
+    expected = fill_crash(h.fake)
     h.heal()
     lst = make(settings_factory, h)
     gen = lst.pages(None)
@@ -252,7 +244,7 @@ def test_a_crash_after_page_two_refetches_only_pages_three_and_four(settings_fac
 
 
 def test_persistent_5xx_fails_after_retries_with_pages_before_it_kept(settings_factory: Any, h: XHarness) -> None:
-    _crash(h.fake)
+    fill_crash(h.fake)
     pages = make(settings_factory, h).pages(None)
     got = [next(pages), next(pages)]
     with pytest.raises(SourceError, match="failed 5 times"):
@@ -262,7 +254,7 @@ def test_persistent_5xx_fails_after_retries_with_pages_before_it_kept(settings_f
 
 
 def test_max_pages_stops_and_the_next_run_resumes(settings_factory: Any, h: XHarness) -> None:
-    expected = _crash(h.fake)
+    expected = fill_crash(h.fake)
     h.heal()
     lst = make(settings_factory, h, max_pages=3)
     first, _, cursors = collect(lst)
@@ -275,12 +267,12 @@ def test_max_pages_stops_and_the_next_run_resumes(settings_factory: Any, h: XHar
 
 def test_saved_ids_older_than_seven_days_are_dropped(settings_factory: Any, h: XHarness,
                                                      caplog: pytest.LogCaptureFixture) -> None:
-    expected = _pages(h.fake)
+    expected = fill_pages(h.fake)
     old = str(snowflake(datetime.now(UTC) - timedelta(days=9), 1))
     older = str(snowflake(datetime.now(UTC) - timedelta(days=10), 1))
     lst = make(settings_factory, h)
     key = query_key(DEFAULT_Q)
-    caplog.set_level(logging.WARNING, logger="listeners._x")
+    caplog.set_level(logging.WARNING, logger="listeners.x")
     mentions, _, _cursors = collect(lst, {"v": 1, "queries": {key: {"since_id": old}}})
     assert {m.native_id for m in mentions} == expected
     assert "older than 7 days" in caplog.text
@@ -323,11 +315,11 @@ def test_retweets_language_hint_and_full_archive(settings_factory: Any, h: XHarn
 # ---- errors and rate limits ------------------------------------------------------------------------------
 def test_401_names_the_variable_and_never_the_token(settings_factory: Any, h: XHarness,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    _pages(h.fake)
-    monkeypatch.setenv(xm.TOKEN_ENV, "AAAA-wrong-token-Qq1")
+    fill_pages(h.fake)
+    monkeypatch.setenv(TOKEN_ENV, "AAAA-wrong-token-Qq1")
     with pytest.raises(AccessError, match="401") as exc:
         collect(make(settings_factory, h))
-    assert xm.TOKEN_ENV in str(exc.value)
+    assert TOKEN_ENV in str(exc.value)
     assert "AAAA-" not in str(exc.value)
     assert len(searches(h)) == 1  # no retries on a rejected token
 
@@ -339,7 +331,7 @@ def test_401_names_the_variable_and_never_the_token(settings_factory: Any, h: XH
 ])
 def test_access_tier_refusals_explain_the_tier(settings_factory: Any, h: XHarness, setup: dict[str, Any],
                                                words: tuple[str, ...]) -> None:
-    _pages(h.fake)
+    fill_pages(h.fake)
     for key, value in setup.items():
         setattr(h.fake, key, value)
     archive = {"archive": True, "lookback_days": 30} if "archive_access" in setup else {}
@@ -350,7 +342,7 @@ def test_access_tier_refusals_explain_the_tier(settings_factory: Any, h: XHarnes
 
 
 def test_429_waits_until_the_reset_header(settings_factory: Any, h: XHarness) -> None:
-    expected = _pages(h.fake)
+    expected = fill_pages(h.fake)
     h.fake.fail_first, h.fake.reset_in = 429, 120
     mentions, _, _ = collect(make(settings_factory, h))
     assert {m.native_id for m in mentions} == expected
@@ -358,7 +350,7 @@ def test_429_waits_until_the_reset_header(settings_factory: Any, h: XHarness) ->
 
 
 def test_429_beyond_the_cap_raises_with_reset_time(settings_factory: Any, h: XHarness) -> None:
-    _pages(h.fake)
+    fill_pages(h.fake)
     h.fake.fail_first, h.fake.reset_in = 429, 5000
     with pytest.raises(RateLimitError, match="max_wait_seconds=900") as exc:
         collect(make(settings_factory, h))
@@ -370,7 +362,7 @@ def test_429_beyond_the_cap_raises_with_reset_time(settings_factory: Any, h: XHa
 
 
 def test_exhausted_window_waits_before_the_next_request(settings_factory: Any, h: XHarness) -> None:
-    _pages(h.fake)
+    fill_pages(h.fake)
     h.fake.remaining, h.fake.reset_in = 1, 60  # the first answer says remaining 0
     collect(make(settings_factory, h))
     assert 59 <= h.sleeps()[0] <= 62
@@ -378,14 +370,14 @@ def test_exhausted_window_waits_before_the_next_request(settings_factory: Any, h
 
 
 def test_pacing_spaces_requests(settings_factory: Any, h: XHarness) -> None:
-    _pages(h.fake)
+    fill_pages(h.fake)
     collect(make(settings_factory, h, min_interval_seconds=2))
     assert len(h.sleeps()) == len(searches(h)) - 1
     assert all(1.8 <= s <= 2.0 for s in h.sleeps())
 
 
 def test_server_errors_timeouts_and_refused_connections_are_retried(settings_factory: Any, h: XHarness) -> None:
-    expected = _pages(h.fake)
+    expected = fill_pages(h.fake)
     h.fake.fail_first = 503
     assert {m.native_id for m in collect(make(settings_factory, h))[0]} == expected
     h.fake.delay = 0.3
@@ -411,22 +403,22 @@ def test_api_base_path_prefix_and_bad_queries(settings_factory: Any, h: XHarness
 # ---- credentials, logging and options --------------------------------------------------------------------
 def test_missing_token_is_reported_by_pages_not_by_create(settings_factory: Any, h: XHarness,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(xm.TOKEN_ENV)
+    monkeypatch.delenv(TOKEN_ENV)
     lst = make(settings_factory, h)
-    with pytest.raises(MissingCredentialsError, match=f"{xm.TOKEN_ENV} is not set.*bearer_token_block"):
+    with pytest.raises(MissingCredentialsError, match=f"{TOKEN_ENV} is not set.*bearer_token_block"):
         collect(lst)
 
 
 def test_tweepy_debug_logs_never_show_the_token(settings_factory: Any, h: XHarness,
                                                 caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    _pages(h.fake)
+    fill_pages(h.fake)
     collect(make(settings_factory, h))
     assert "Making API request" in caplog.text
     assert "Bearer <redacted>" in caplog.text
     assert BEARER not in caplog.text
     assert not logging.getLogger("tweepy.client").filters  # the filter leaves with the client
-    assert BEARER not in repr(make(settings_factory, h)._api())
+    assert BEARER not in repr(make(settings_factory, h).client())
 
 
 @pytest.mark.parametrize(("options", "message"), [

@@ -13,10 +13,10 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
-import listeners._bluesky as bluesky_mod
-from tests.fakes import HARNESSES, FakeServer, Request, Response, SleepRecorder
+from listeners.bluesky import HANDLE_ENV, PASSWORD_ENV
+from tests.fakes import HARNESSES, FakeApiHarness, Request, Response, Scenario
 
 HANDLE = "narmart-watch.bsky.social"
 PASSWORD = "abcd-efgh-ijkl-mnop"  # noqa: S105 - the fake's app password
@@ -243,7 +243,7 @@ def _error(status: int, error: str, message: str, headers: dict[str, str] | None
 
 
 # ---- scenarios ------------------------------------------------------------------------------------
-def _pages(fake: FakeBluesky) -> set[str]:
+def fill_pages(fake: FakeBluesky) -> set[str]:
     """Several pages on the Narmart query, other brands and scripts, a reply, an excluded homonym."""
     ids = set()
     texts = [
@@ -271,7 +271,7 @@ def _pages(fake: FakeBluesky) -> set[str]:
     return ids
 
 
-def _malformed(fake: FakeBluesky) -> set[str]:
+def fill_malformed(fake: FakeBluesky) -> set[str]:
     ids = {fake.add(fake.post("Narmart ok item one", minutes_ago=5)),
            fake.add(fake.post("Narmart ok item two", minutes_ago=50))}
     t = fake.now - timedelta(minutes=20)
@@ -299,7 +299,7 @@ def _malformed(fake: FakeBluesky) -> set[str]:
     return ids
 
 
-def _duplicates(fake: FakeBluesky) -> set[str]:
+def fill_duplicates(fake: FakeBluesky) -> set[str]:
     """The same post ends page 1 and starts page 2 (a new post shifted the offsets between requests)."""
     ids = {fake.add(fake.post(f"Narmart review number {i}", minutes_ago=5 + i)) for i in range(2)}
     dup = fake.post("Narmart shown twice across pages", minutes_ago=20)
@@ -309,7 +309,7 @@ def _duplicates(fake: FakeBluesky) -> set[str]:
     return ids
 
 
-def _unicode(fake: FakeBluesky) -> set[str]:
+def fill_unicode(fake: FakeBluesky) -> set[str]:
     return {
         fake.add(fake.post("Narmart 🚚📦💨 çatdırılma 👨‍👩‍👧 əla! 🇦🇿", minutes_ago=3)),
         fake.add(fake.post("Narmart التوصيل متأخر جدا 😡", minutes_ago=4, langs=("ar",))),
@@ -319,65 +319,40 @@ def _unicode(fake: FakeBluesky) -> set[str]:
     }
 
 
-def _huge(fake: FakeBluesky) -> set[str]:
+def fill_huge(fake: FakeBluesky) -> set[str]:
     text = "Narmart " + ("çatdırılma gecikir 😡 " * 2100)
     return {fake.add(fake.post(text[:40_010], minutes_ago=2))}
 
 
-def _crash(fake: FakeBluesky) -> set[str]:
+def fill_crash(fake: FakeBluesky) -> set[str]:
     fake.crash_query = "Narmart"
     return {fake.add(fake.post(f"Narmart crash fixture {i}, delivery late", minutes_ago=5 + 3 * i))
             for i in range(4 * PAGE_SIZE)}
 
 
-class BlueskyHarness:
-    """Drives the bluesky listener against the fake for the conformance suite."""
+class BlueskyHarness(FakeApiHarness):
+    """Drives the bluesky listener against the fake for the conformance suite (and the unit tests)."""
 
     type = "bluesky"
+    source_name = "bluesky-test"
+    first_failures: ClassVar[dict[str, int]] = {"rate_limit": 429, "server_error": 502}
+    scenarios: ClassVar[dict[str, Scenario]] = {
+        "pages": fill_pages, "malformed": fill_malformed, "duplicates": fill_duplicates, "unicode": fill_unicode,
+        "huge_text": fill_huge, "crash": fill_crash}
+    fake: FakeBluesky
 
-    def __init__(self) -> None:
-        self.fake = FakeBluesky()
-        self.server = FakeServer(self._handle)
-        self._sleeps = SleepRecorder()
+    def new_fake(self, previous: FakeBluesky | None) -> FakeBluesky:
+        # record keys keep counting (real ones never repeat) and every token ever handed out stays listed
+        return FakeBluesky() if previous is None else FakeBluesky(issued=previous.issued, counter=previous.counter)
 
-    def _handle(self, req: Request) -> Response:
-        return self.fake(req)
+    def fail_first(self, status: int) -> None:
+        self.fake.fail_search_once = status
 
-    def start(self) -> None:
-        self.server.__enter__()
-        self._sleeps.start()
-
-    def stop(self) -> None:
-        self._sleeps.stop()
-        self.server.__exit__(None, None, None)
-
-    def source(self) -> dict[str, Any]:
-        return {"name": "bluesky-test", "type": "bluesky",
-                "options": {"pds_url": self.server.url, "api_base": self.server.url}}
+    def options(self) -> dict[str, Any]:
+        return {"pds_url": self.server.url, "api_base": self.server.url}
 
     def env(self) -> dict[str, str]:
-        return {bluesky_mod.HANDLE_ENV: HANDLE, bluesky_mod.PASSWORD_ENV: PASSWORD}
-
-    def load(self, scenario: str) -> set[str]:
-        # A fresh fake per scenario, but ids keep counting (real record keys never repeat) and every token
-        # ever handed out stays listed for secrets().
-        self.fake = FakeBluesky(issued=self.fake.issued, counter=self.fake.counter)
-        self._sleeps.seconds.clear()
-        fake = self.fake
-        if scenario in {"pages", "rate_limit", "server_error", "unauthorized", "forbidden"}:
-            ids = _pages(fake)
-            fake.mode = scenario if scenario in {"unauthorized", "forbidden"} else "ok"
-            fake.fail_search_once = {"rate_limit": 429, "server_error": 502}.get(scenario)
-            return set() if scenario in {"unauthorized", "forbidden"} else ids
-        builders = {"malformed": _malformed, "duplicates": _duplicates, "unicode": _unicode, "huge_text": _huge,
-                    "crash": _crash, "empty": lambda _: set()}
-        return builders[scenario](fake)
-
-    def heal(self) -> None:
-        self.fake.healed = True
-
-    def sleeps(self) -> list[float]:
-        return list(self._sleeps.seconds)
+        return {HANDLE_ENV: HANDLE, PASSWORD_ENV: PASSWORD}
 
     def secrets(self) -> list[str]:
         return [PASSWORD, *self.fake.issued]

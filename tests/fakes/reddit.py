@@ -17,15 +17,14 @@ import re
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 import prawcore.rate_limit
 import prawcore.sessions
 
-import listeners._http as http_mod
-import listeners._reddit as reddit_mod
-from tests.fakes import HARNESSES, FakeServer, Request, Response
+from listeners.reddit import CLIENT_ID_ENV, CLIENT_SECRET_ENV
+from tests.fakes import HARNESSES, FakeApiHarness, Request, Response, Scenario
 
 CLIENT_ID = "fake-client-Qx7"
 CLIENT_SECRET = "fake-secret-Lm42"  # noqa: S105 - the fake's client secret
@@ -341,7 +340,7 @@ def _error(status: int, message: str) -> Response:
 
 
 # ---- scenarios ---------------------------------------------------------------------------------------
-def _pages(fake: FakeReddit) -> set[str]:
+def fill_pages(fake: FakeReddit) -> set[str]:
     """Eight posts over several subreddits and scripts (3 pages), comments on and off topic, a deleted one."""
     texts = [
         ("Narmart çatdırılma yenə gecikdi", "3 gündür gözləyirəm, heç kim cavab vermir", "azerbaijan"),
@@ -378,7 +377,7 @@ def _pages(fake: FakeReddit) -> set[str]:
     return ids
 
 
-def _malformed(fake: FakeReddit) -> set[str]:
+def fill_malformed(fake: FakeReddit) -> set[str]:
     ok1 = fake.post("Narmart ok item one", minutes_ago=5)
     ok2 = fake.post("Narmart ok item two", minutes_ago=50)
     ids = {fake.add(ok1), fake.add(ok2)}
@@ -406,13 +405,13 @@ def _malformed(fake: FakeReddit) -> set[str]:
     return ids
 
 
-def _duplicates(fake: FakeReddit) -> set[str]:
+def fill_duplicates(fake: FakeReddit) -> set[str]:
     """Each page repeats the last post of the previous one (new posts shifted the listing meanwhile)."""
     fake.repeat_last = True
     return {fake.add(fake.post(f"Narmart review number {i}", minutes_ago=5 + 3 * i)) for i in range(7)}
 
 
-def _unicode(fake: FakeReddit) -> set[str]:
+def fill_unicode(fake: FakeReddit) -> set[str]:
     return {
         fake.add(fake.post("Narmart 🚚📦💨 çatdırılma 👨‍👩‍👧 əla! 🇦🇿", "Sifariş #123 & <3 qutu", minutes_ago=6)),
         fake.add(fake.post("Narmart التوصيل متأخر جدا 😡", "خدمة العملاء لا ترد", sub="arabs", minutes_ago=7)),
@@ -422,12 +421,12 @@ def _unicode(fake: FakeReddit) -> set[str]:
     }
 
 
-def _huge(fake: FakeReddit) -> set[str]:
+def fill_huge(fake: FakeReddit) -> set[str]:
     body = ("Narmart çatdırılma gecikir 😡 " * 1400)[:40_000]  # Reddit's selftext limit
     return {fake.add(fake.post("Narmart: uzun şikayət", body, minutes_ago=0.5))}
 
 
-def _crash(fake: FakeReddit) -> set[str]:
+def fill_crash(fake: FakeReddit) -> set[str]:
     posts = [fake.post(f"Narmart crash fixture {i}, delivery late", minutes_ago=5 + 3 * i)
              for i in range(4 * PAGE_LIMIT - 1)]
     ids = {fake.add(p) for p in posts}
@@ -449,61 +448,59 @@ class _PrawcoreClock:
         return getattr(time, name)
 
 
-class RedditHarness:
-    """Drives the reddit listener against the fake for the conformance suite (and the unit tests)."""
+class RedditHarness(FakeApiHarness):
+    """Drives the reddit listener against the fake for the conformance suite (and the unit tests).
+
+    Besides our waits it records prawcore's own pacing and retry sleeps, which go through its ``time`` module.
+    """
 
     type = "reddit"
+    source_name = "reddit-test"
+    first_failures: ClassVar[dict[str, int]] = {"rate_limit": 429, "server_error": 503}
+    scenarios: ClassVar[dict[str, Scenario]] = {
+        "pages": fill_pages, "malformed": fill_malformed, "duplicates": fill_duplicates, "unicode": fill_unicode,
+        "huge_text": fill_huge, "crash": fill_crash}
+    fake: FakeReddit
 
     def __init__(self) -> None:
-        self.fake = FakeReddit()
-        self.server = FakeServer(self._handle)
-        self.our_sleeps: list[float] = []  # listeners._http._sleep: our backoff and 429 waits
+        super().__init__()
         self.core_sleeps: list[float] = []  # prawcore's own pacing and retry sleeps
         self._saved: list[tuple[Any, str, Any]] = []
 
-    def _handle(self, req: Request) -> Response:
-        return self.fake(req)
+    @property
+    def our_sleeps(self) -> list[float]:
+        """Our backoff and 429 waits (``listeners.throttle``), without prawcore's."""
+        return self._sleeps.seconds
+
+    def new_fake(self, previous: FakeReddit | None) -> FakeReddit:
+        # ids keep counting (Reddit ids never repeat) and every token ever handed out stays listed for secrets()
+        return FakeReddit() if previous is None else FakeReddit(issued=previous.issued, counter=previous.counter + 1000)
+
+    def fail_first(self, status: int) -> None:
+        self.fake.fail_first = status
 
     def start(self) -> None:
-        self.server.__enter__()
+        super().start()
         clock = _PrawcoreClock(self.core_sleeps)
-        for module, name, value in ((http_mod, "_sleep", self.our_sleeps.append),
-                                    (prawcore.sessions, "time", clock), (prawcore.rate_limit, "time", clock)):
+        for module, name in ((prawcore.sessions, "time"), (prawcore.rate_limit, "time")):
             self._saved.append((module, name, getattr(module, name)))
-            setattr(module, name, value)
+            setattr(module, name, clock)
 
     def stop(self) -> None:
         for module, name, value in reversed(self._saved):
             setattr(module, name, value)
         self._saved.clear()
-        self.server.__exit__(None, None, None)
-
-    def source(self) -> dict[str, Any]:
-        return {"name": "reddit-test", "type": "reddit",
-                "options": {"api_base": self.server.url, "reddit_url": self.server.url, "limit": PAGE_LIMIT}}
-
-    def env(self) -> dict[str, str]:
-        return {reddit_mod.CLIENT_ID_ENV: CLIENT_ID, reddit_mod.CLIENT_SECRET_ENV: CLIENT_SECRET}
+        super().stop()
 
     def load(self, scenario: str) -> set[str]:
-        # A fresh fake per scenario, but ids keep counting (Reddit ids never repeat) and every token ever
-        # handed out stays listed for secrets().
-        self.fake = FakeReddit(issued=self.fake.issued, counter=self.fake.counter + 1000)
-        self.our_sleeps.clear()
         self.core_sleeps.clear()
-        self.server.requests.clear()
-        fake = self.fake
-        if scenario in {"pages", "rate_limit", "server_error", "unauthorized", "forbidden"}:
-            ids = _pages(fake)
-            fake.mode = scenario if scenario in {"unauthorized", "forbidden"} else "ok"
-            fake.fail_first = {"rate_limit": 429, "server_error": 503}.get(scenario)
-            return set() if scenario in {"unauthorized", "forbidden"} else ids
-        builders = {"malformed": _malformed, "duplicates": _duplicates, "unicode": _unicode, "huge_text": _huge,
-                    "crash": _crash, "empty": lambda _: set()}
-        return builders[scenario](fake)
+        return super().load(scenario)
 
-    def heal(self) -> None:
-        self.fake.healed = True
+    def options(self) -> dict[str, Any]:
+        return {"api_base": self.server.url, "reddit_url": self.server.url, "limit": PAGE_LIMIT}
+
+    def env(self) -> dict[str, str]:
+        return {CLIENT_ID_ENV: CLIENT_ID, CLIENT_SECRET_ENV: CLIENT_SECRET}
 
     def sleeps(self) -> list[float]:
         return [*self.our_sleeps, *self.core_sleeps]

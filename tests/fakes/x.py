@@ -22,10 +22,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
-import listeners._x as x_mod
-from tests.fakes import HARNESSES, FakeServer, Request, Response, SleepRecorder
+from listeners.x import TOKEN_ENV
+from tests.fakes import HARNESSES, FakeApiHarness, Request, Response, Scenario
 
 BEARER = "AAAA-test-bearer-Zk93"
 PAGE_SIZE = 10  # the harness asks for 10 posts per page (X's minimum), so small fixtures span pages
@@ -440,7 +440,7 @@ def _problem(status: int, title: str, detail: str, kind: str, headers: dict[str,
 
 
 # ---- scenarios ------------------------------------------------------------------------------------------
-def _pages(fake: FakeX) -> set[str]:
+def fill_pages(fake: FakeX) -> set[str]:
     """25 posts over three pages: brands, scripts, a reply thread, a quote, plus noise the query must drop."""
     texts = [
         ("Narmart çatdırılma yenə gecikdi, 3 gündür gözləyirəm", "az"),
@@ -477,7 +477,7 @@ def _pages(fake: FakeX) -> set[str]:
     return ids
 
 
-def _malformed(fake: FakeX) -> set[str]:
+def fill_malformed(fake: FakeX) -> set[str]:
     ids = {fake.tweet("Narmart ok item one", minutes_ago=5)["id"],
            fake.tweet("Narmart ok item two", minutes_ago=50)["id"]}
     ghost = fake.tweet("Narmart from a suspended account", minutes_ago=15, user="gone_user")
@@ -499,13 +499,13 @@ def _malformed(fake: FakeX) -> set[str]:
     return ids
 
 
-def _duplicates(fake: FakeX) -> set[str]:
+def fill_duplicates(fake: FakeX) -> set[str]:
     """The last post of each page starts the next page again (X shows this when posts arrive mid-walk)."""
     fake.repeat_last = True
     return {fake.tweet(f"Narmart review number {i}, çatdırılma vaxtında", minutes_ago=5 + i)["id"] for i in range(24)}
 
 
-def _unicode(fake: FakeX) -> set[str]:
+def fill_unicode(fake: FakeX) -> set[str]:
     return {
         fake.tweet("Narmart 🚚📦💨 çatdırılma 👨‍👩‍👧 əla! 🇦🇿", minutes_ago=3)["id"],
         fake.tweet("Narmart التوصيل متأخر جدا 😡", minutes_ago=4, lang="ar")["id"],
@@ -514,66 +514,41 @@ def _unicode(fake: FakeX) -> set[str]:
     }
 
 
-def _huge(fake: FakeX) -> set[str]:
+def fill_huge(fake: FakeX) -> set[str]:
     text = "Narmart " + ("çatdırılma gecikir 😡 " * 2100)
     return {fake.tweet(text[:40_010], minutes_ago=1)["id"]}
 
 
-def _crash(fake: FakeX) -> set[str]:
+def fill_crash(fake: FakeX) -> set[str]:
     tweets = [fake.tweet(f"Narmart crash fixture {i}, delivery late", minutes_ago=5 + 3 * i)
               for i in range(4 * PAGE_SIZE)]
     fake.crash_ids = {int(t["id"]) for t in tweets[2 * PAGE_SIZE: 3 * PAGE_SIZE]}
     return {t["id"] for t in tweets}
 
 
-class XHarness:
+class XHarness(FakeApiHarness):
     """Drives the x listener against the fake for the conformance suite (and the unit tests)."""
 
     type = "x"
+    source_name = "x-test"
+    first_failures: ClassVar[dict[str, int]] = {"rate_limit": 429, "server_error": 503}
+    scenarios: ClassVar[dict[str, Scenario]] = {
+        "pages": fill_pages, "malformed": fill_malformed, "duplicates": fill_duplicates, "unicode": fill_unicode,
+        "huge_text": fill_huge, "crash": fill_crash}
+    fake: FakeX
 
-    def __init__(self) -> None:
-        self.fake = FakeX()
-        self.server = FakeServer(self._handle)
-        self._sleeps = SleepRecorder()
+    def new_fake(self, previous: FakeX | None) -> FakeX:
+        # ids keep counting (and are time-based) so they never repeat
+        return FakeX() if previous is None else FakeX(counter=previous.counter)
 
-    def _handle(self, req: Request) -> Response:
-        return self.fake(req)
+    def fail_first(self, status: int) -> None:
+        self.fake.fail_first = status
 
-    def start(self) -> None:
-        self.server.__enter__()
-        self._sleeps.start()
-
-    def stop(self) -> None:
-        self._sleeps.stop()
-        self.server.__exit__(None, None, None)
-
-    def source(self) -> dict[str, Any]:
-        return {"name": "x-test", "type": "x", "options": {"api_base": self.server.url, "max_results": PAGE_SIZE}}
+    def options(self) -> dict[str, Any]:
+        return {"api_base": self.server.url, "max_results": PAGE_SIZE}
 
     def env(self) -> dict[str, str]:
-        return {x_mod.TOKEN_ENV: BEARER}
-
-    def load(self, scenario: str) -> set[str]:
-        # A fresh fake per scenario; ids keep counting (and are time-based) so they never repeat.
-        self.fake = FakeX(counter=self.fake.counter)
-        self._sleeps.seconds.clear()
-        self.server.requests.clear()
-        fake = self.fake
-        if scenario in {"pages", "rate_limit", "server_error", "unauthorized", "forbidden"}:
-            ids = _pages(fake)
-            fake.mode = scenario if scenario in {"unauthorized", "forbidden"} else "ok"
-            fake.fail_first = {"rate_limit": 429, "server_error": 503}.get(scenario)
-            return set() if scenario in {"unauthorized", "forbidden"} else ids
-        builders: dict[str, Callable[[FakeX], set[str]]] = {
-            "malformed": _malformed, "duplicates": _duplicates, "unicode": _unicode, "huge_text": _huge,
-            "crash": _crash, "empty": lambda _: set()}
-        return builders[scenario](fake)
-
-    def heal(self) -> None:
-        self.fake.healed = True
-
-    def sleeps(self) -> list[float]:
-        return list(self._sleeps.seconds)
+        return {TOKEN_ENV: BEARER}
 
     def secrets(self) -> list[str]:
         return [BEARER]

@@ -2,65 +2,28 @@
 
 The platforms differ in their headers, status codes and wording, not in how long to wait: the gap between
 requests, exponential backoff on 5xx and network errors, waiting out a 429 up to ``max_wait_seconds`` and
-the RateLimitError that ends a run all live here once, so a fix reaches every listener and tests patch one
-``_sleep``. The option fields and checks the listeners share are here for the same reason.
+the RateLimitError that ends a run all live here once, so a fix reaches every listener. Every wait goes
+through one sleep function, which tests swap with ``use_sleep`` to record the waits instead of sleeping.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, ClassVar
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.errors import RateLimitError, SourceError
 
-_sleep = time.sleep  # patched by tests: every wait (pacing, backoff, rate limits) of every HTTP listener
+_sleep: Callable[[float], None] = time.sleep  # every wait (pacing, backoff, rate limits) of every HTTP listener
 _MAX_THROTTLES = 5  # consecutive 429s on one request before giving up
-_HTTP_URL = re.compile(r"^https?://[^/\s]+")
-
-# Option fields every HTTP listener has; each model sets its own default (``min_interval_seconds: MinInterval = 1``).
-MinInterval = Annotated[float, Field(ge=0, description="Minimum gap between requests.")]
-MaxWait = Annotated[float, Field(ge=0, description="Longest rate-limit wait before failing.")]
-MaxRetries = Annotated[int, Field(ge=1, le=10, description="Attempts per request on 5xx / timeouts.")]
-Timeout = Annotated[float, Field(gt=0, description="HTTP timeout per request.")]
 
 
-def lang_codes(value: str | list[str] | None) -> list[str]:
-    """A ``lang`` option (one code, several or none) as a list."""
-    return [value] if isinstance(value, str) else list(value or [])
-
-
-class HttpOptions(BaseModel):
-    """Base of the HTTP listeners' ``options:``: unknown keys fail, URLs and language codes are checked alike.
-
-    It declares no fields, so each platform keeps its own field order (the "allowed:" hint of a typo lists
-    them); the shared fields come as the annotated types above, the wording of the checks as class variables.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    url_example: ClassVar[str] = "https://example.org"  # the error for a URL that is not http(s) shows it
-    lang_pattern: ClassVar[re.Pattern[str]] = re.compile(r"^[a-z]{2,3}$")
-    lang_rule: ClassVar[str] = "be ISO 639-1 like 'az' or 'tr'"  # completes "language codes must ..."
-
-    @field_validator("api_base", "pds_url", "reddit_url", check_fields=False)
-    @classmethod
-    def _http_url(cls, v: str) -> str:
-        if not _HTTP_URL.match(v):
-            raise ValueError(f"must be an http(s) URL like {cls.url_example}, not {v!r}")
-        return v.rstrip("/")
-
-    @field_validator("lang", check_fields=False)
-    @classmethod
-    def _lang_codes(cls, v: str | list[str] | None) -> str | list[str] | None:
-        bad = [c for c in lang_codes(v) if not cls.lang_pattern.match(c)]
-        if bad:
-            raise ValueError(f"language codes must {cls.lang_rule}, not {bad}")
-        return v
+def use_sleep(sleep: Callable[[float], None]) -> Callable[[float], None]:
+    """Send every wait of the HTTP listeners to ``sleep`` (tests record them); returns the function it replaces."""
+    global _sleep  # the one seam for every listener's waits
+    previous, _sleep = _sleep, sleep
+    return previous
 
 
 def rate_limit_error(source: str, limit: str, reset_at: float, wait: float, max_wait: float, *,

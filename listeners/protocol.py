@@ -8,14 +8,12 @@ storage; the flow stores a page and only then saves its cursor.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Protocol, TypeVar, runtime_checkable
-
-from pydantic import BaseModel, ValidationError
+from typing import Any, Protocol, runtime_checkable
 
 from core.config import Settings, Source
 from core.errors import ConfigError, MissingCredentialsError, VoxpopError
 from core.types import Page
-from listeners._credentials import secret_blocks_unchecked
+from listeners.credentials import secret_blocks_unchecked
 
 
 @runtime_checkable
@@ -32,7 +30,7 @@ class Listener(Protocol):
 ListenerFactory = Callable[[Source, Settings], Listener]
 
 
-class _Registry:
+class Registry:
     """Listener types by name, with aliases; an unknown name lists the valid ones."""
 
     def __init__(self) -> None:
@@ -41,6 +39,7 @@ class _Registry:
         self.descriptions: dict[str, str] = {}
 
     def register(self, name: str, *aliases: str, description: str = "") -> Callable[[Any], Any]:
+        """Decorator: ``factory(source, settings)`` builds listeners of type ``name`` (and its aliases)."""
         def deco(factory: Any) -> Any:
             self._factories[name] = factory
             self.descriptions[name] = description or (factory.__doc__ or "").strip().splitlines()[0]
@@ -51,9 +50,11 @@ class _Registry:
         return deco
 
     def names(self) -> list[str]:
+        """The registered type names, sorted (aliases left out)."""
         return sorted(self._factories)
 
     def create(self, source: Source, settings: Settings) -> Listener:
+        """Build the listener of ``source`` (no request is made); an unknown type is a ConfigError."""
         kind = self._aliases.get(source.type, source.type)
         factory = self._factories.get(kind)
         if factory is None:
@@ -61,7 +62,6 @@ class _Registry:
                 f"source '{source.name}': unknown type '{source.type}'; valid types: {', '.join(self.names())}"
             )
         return factory(source, settings)
-
 
     def check(self, source: Source, settings: Settings) -> tuple[list[str], list[str]]:
         """(errors, warnings) for one source, found by building its listener exactly as ``listen`` does.
@@ -94,23 +94,4 @@ class _Registry:
         return [], warnings
 
 
-registry = _Registry()
-
-OptionsT = TypeVar("OptionsT", bound=BaseModel)
-
-
-def parse_options(model: type[OptionsT], source: Source) -> OptionsT:
-    """Validate a source's ``options`` against ``model``; errors name each option and what is allowed."""
-    try:
-        return model(**source.options)
-    except ValidationError as exc:
-        lines = []
-        for err in exc.errors(include_url=False):
-            loc = ".".join(str(p) for p in err["loc"])
-            msg = (f"unknown option; allowed: {', '.join(model.model_fields)}"
-                   if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, "))
-            lines.append(f"  - options.{loc}: {msg}")
-        head = f"source '{source.name}' (type {source.type}): invalid options"
-        problems = tuple(f"source '{source.name}' (type {source.type}): {line.strip().removeprefix('- ')}"
-                         for line in lines)
-        raise ConfigError("\n".join([head, *lines]), problems) from None
+registry = Registry()

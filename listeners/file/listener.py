@@ -11,168 +11,27 @@ The cursor remembers each file's content hash, so an unchanged export is not re-
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.config import Settings, Source
 from core.errors import ConfigError, SourceError
 from core.records import FORMATS, format_of, iter_rows
 from core.types import Mention, Page, Rejected
-from listeners._base import registry
-
-# First match wins; compared case-insensitively.
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "content", "body", "message", "comment", "review", "full_text", "selftext", "post"),
-    "created_at": ("created_at", "created", "date", "datetime", "timestamp", "time", "created_utc",
-                   "posted_at", "published_at"),
-    "id": ("id", "native_id", "post_id", "tweet_id", "comment_id", "review_id", "ticket_id", "uid"),
-    "author": ("author", "user", "username", "handle", "screen_name", "author_handle", "customer"),
-    "url": ("url", "link", "permalink"),
-    "platform": ("platform", "network", "channel", "site", "source", "store"),
-    "likes": ("likes", "like_count", "favorite_count", "score", "upvotes", "reactions"),
-    "reposts": ("reposts", "retweets", "retweet_count", "shares", "repost_count"),
-    "replies": ("replies", "reply_count", "comments", "num_comments"),
-    "views": ("views", "impressions", "impression_count", "view_count"),
-    "thread_id": ("thread_id", "conversation_id", "link_id", "submission_id"),
-    "parent_id": ("parent_id", "in_reply_to_id", "reply_to"),
-}
-_PLATFORM_RE = re.compile(r"^[a-z0-9_]{1,32}$")
-# Well-known names after normalisation (lowercase, runs of spaces/dashes/dots -> "_").
-PLATFORM_ALIASES: dict[str, str] = {
-    "googleplay": "google_play", "google_play_store": "google_play", "play_store": "google_play",
-    "playstore": "google_play", "google_playstore": "google_play",
-    "appstore": "app_store", "apple_app_store": "app_store", "ios_app_store": "app_store",
-    "twitter": "x", "x_com": "x", "twitter_com": "x",
-    "fb": "facebook", "ig": "instagram", "insta": "instagram", "yt": "youtube",
-}
-# Extra-column types a file source may declare, and how a raw value becomes its stored text.
-EXTRA_TYPES = ("str", "int", "float", "bool")
-_TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
-# dd.mm.yyyy, dd/mm/yyyy or dd-mm-yyyy, optionally with HH:MM[:SS]: day or month first is read from the column.
-_DMY_RE = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_TRACKING = ("utm_", "fbclid", "gclid")
-
-
-def normalize_platform(value: str) -> str:
-    """``Google Play``/``google-play`` -> ``google_play``, ``Trustpilot.com`` -> ``trustpilot``, ``Twitter`` -> ``x``.
-
-    Exports name the same store in many spellings; quarantining them all loses every row of the file.
-    """
-    name = re.sub(r"[\s.\-]+", "_", value.strip().lower()).strip("_")
-    name = PLATFORM_ALIASES.get(name, name)
-    return PLATFORM_ALIASES.get(name.removesuffix("_com"), name.removesuffix("_com"))
-
-
-def normalize_url(url: str) -> str:
-    """The identity of a link: lowercase scheme and host, no fragment, trailing slash or tracking params."""
-    parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.lower().startswith(_TRACKING)]
-    path = parts.path.rstrip("/")
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
-
-
-def day_first_of(values: Iterator[Any] | list[Any]) -> bool | None:
-    """Whether a date column's ``nn.nn.yyyy`` values put the day first (None: the column has none).
-
-    Read from the whole column: any first part above 12 means day first, any second part above 12 means
-    month first; when every value is ambiguous (05.06.2026) the day comes first, the norm in az, tr and ru.
-    """
-    found = False
-    for value in values:
-        m = _DMY_RE.match(str(value).strip()) if isinstance(value, str) else None
-        if not m:
-            continue
-        found = True
-        if int(m.group(1)) > 12:
-            return True
-        if int(m.group(3)) > 12:
-            return False
-    return True if found else None
-
-
-def parse_timestamp(
-    value: Any, *, tz: tzinfo = UTC, day_first: bool = True, date_format: str | None = None
-) -> datetime:
-    """ISO 8601, ``YYYY-MM-DD``, ``dd.mm.yyyy[ HH:MM]``, Unix seconds/milliseconds, or ``date_format``.
-
-    A time without an offset is local time in ``tz`` (UTC unless the source sets ``timezone``). A date
-    without a time keeps its calendar day (midnight UTC): shifting ``21.11.2026`` from Baku time would
-    file it under 20 November.
-    """
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = value / 1000 if value > 1e11 else value
-        return datetime.fromtimestamp(seconds, tz=UTC)
-    text = str(value).strip()
-    if date_format is not None:
-        try:
-            ts = datetime.strptime(text, date_format)
-        except ValueError:
-            raise ValueError(f"timestamp {text[:40]!r} does not match date_format {date_format!r}") from None
-        date_only = not re.search(r"%[HIMSXcTRr]", date_format)
-        return ts if ts.tzinfo else ts.replace(tzinfo=UTC if date_only else tz)
-    if re.fullmatch(r"\d{9,13}(\.\d+)?", text):
-        return parse_timestamp(float(text))
-    if m := _DMY_RE.match(text):
-        first, _, second, year, hour, minute, sec = m.groups()
-        day, month = (first, second) if day_first else (second, first)
-        try:
-            ts = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(sec or 0),
-                          tzinfo=tz if hour is not None else UTC)
-        except ValueError as exc:
-            raise ValueError(f"invalid date {text[:40]!r}: {exc}") from None
-        return ts
-    try:
-        ts = datetime.fromisoformat(text.replace(" UTC", "+00:00"))
-    except ValueError:
-        raise ValueError(f"unparseable timestamp {text[:40]!r}; use ISO 8601 like 2026-10-24T13:05:00Z "
-                         "or set options.date_format") from None
-    date_only = re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
-    return ts if ts.tzinfo else ts.replace(tzinfo=UTC if date_only else tz)
-
-
-def _extra_value(value: Any, kind: str, name: str) -> str | None:
-    """An extra column's value as stored text, checked against its declared type (None when empty)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    text = str(value).strip()
-    try:
-        if kind == "int":
-            number = float(text)
-            if not number.is_integer():
-                raise ValueError
-            return str(int(number))
-        if kind == "float":
-            return repr(float(text))
-        if kind == "bool":
-            low = text.lower()
-            if low not in _TRUE | _FALSE:
-                raise ValueError
-            return "true" if low in _TRUE else "false"
-    except (ValueError, OverflowError):
-        raise ValueError(f"extra column {name} must be {kind}, not {text[:20]!r}") from None
-    return text
-
-
-def _count(value: Any, name: str) -> int:
-    if value in (None, ""):
-        return 0
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a non-negative integer, not {value!r}")
-    try:
-        number = int(float(value)) if isinstance(value, str) else int(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a non-negative integer, not {str(value)[:20]!r}") from None
-    if number < 0:
-        raise ValueError(f"{name} must be a non-negative integer, not {number}")
-    return number
+from listeners.file.options import COLUMN_ALIASES, check_date_format, check_extras
+from listeners.file.parse import (
+    PLATFORM_RE,
+    count,
+    day_first_of,
+    extra_value,
+    normalize_platform,
+    normalize_url,
+    opt_str,
+    parse_timestamp,
+)
 
 
 class FileListener:
@@ -206,16 +65,16 @@ class FileListener:
                 f"allowed: {', '.join(COLUMN_ALIASES)}"
             )
         platform = normalize_platform(platform)
-        if not _PLATFORM_RE.match(platform):
+        if not PLATFORM_RE.match(platform):
             raise ConfigError(f"source '{name}': platform must be letters/digits/_ (1-32), not {platform!r}")
         self.platform = platform
-        self.date_format = _check_date_format(name, date_format)
+        self.date_format = check_date_format(name, date_format)
         try:
             self.tz: tzinfo = ZoneInfo(str(timezone))
         except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a folder of tzdata, not a zone
             raise ConfigError(f"source '{name}': options.timezone {timezone!r} is not an IANA time zone name; "
                               "use one like Asia/Baku or UTC") from None
-        self.extra_columns = _check_extras(name, extra_columns)
+        self.extra_columns = check_extras(name, extra_columns)
         self.brand = brand
         self.encoding = encoding
         self.page_size = page_size
@@ -359,10 +218,10 @@ class FileListener:
         else:
             created = parse_timestamp(raw_ts, tz=self.tz, day_first=self._day_first, date_format=self.date_format)
         platform = normalize_platform(str(self._column(row, "platform") or self.platform))
-        if not _PLATFORM_RE.match(platform):
+        if not PLATFORM_RE.match(platform):
             raise ValueError(f"platform must be letters/digits/_ (1-32), not {platform[:40]!r}")
         extras = self._extras(row)
-        url = _opt_str(self._column(row, "url"))
+        url = opt_str(self._column(row, "url"))
         native = self._column(row, "id")
         if native in (None, ""):
             # No id in the export: identify the row by file, time, text and how often that pair occurred
@@ -380,13 +239,13 @@ class FileListener:
             text=text,
             created_at=created,
             url=url,
-            author=_opt_str(self._column(row, "author")),
-            likes=_count(self._column(row, "likes"), "likes"),
-            reposts=_count(self._column(row, "reposts"), "reposts"),
-            replies=_count(self._column(row, "replies"), "replies"),
-            views=None if views in (None, "") else _count(views, "views"),
-            thread_id=_opt_str(self._column(row, "thread_id")),
-            parent_id=_opt_str(self._column(row, "parent_id")),
+            author=opt_str(self._column(row, "author")),
+            likes=count(self._column(row, "likes"), "likes"),
+            reposts=count(self._column(row, "reposts"), "reposts"),
+            replies=count(self._column(row, "replies"), "replies"),
+            views=None if views in (None, "") else count(views, "views"),
+            thread_id=opt_str(self._column(row, "thread_id")),
+            parent_id=opt_str(self._column(row, "parent_id")),
             brand_hint=self.brand,
             extras=extras,
         )
@@ -398,60 +257,7 @@ class FileListener:
         lowered = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
         out = []
         for name, kind in self.extra_columns.items():
-            value = _extra_value(lowered.get(name.lower()), kind, name)
+            value = extra_value(lowered.get(name.lower()), kind, name)
             if value is not None:
                 out.append((name, value))
         return tuple(out)
-
-
-def _check_date_format(name: str, fmt: Any) -> str | None:
-    """``options.date_format`` must be a strptime pattern that can read a date it wrote."""
-    if fmt is None:
-        return None
-    probe = datetime(2026, 11, 21, 14, 5, tzinfo=UTC)
-    try:
-        if not isinstance(fmt, str) or "%" not in fmt:
-            raise ValueError
-        datetime.strptime(probe.strftime(fmt), fmt)
-    except ValueError:
-        raise ConfigError(f"source '{name}': options.date_format {fmt!r} is not a strftime pattern; "
-                          "use one like '%d.%m.%Y %H:%M'") from None
-    return fmt
-
-
-def _check_extras(name: str, extras: Any) -> dict[str, str]:
-    """``options.extra_columns``: a list of column names (kept as text) or a {column: type} mapping."""
-    if extras is None:
-        return {}
-    if isinstance(extras, list | tuple) and all(isinstance(c, str) for c in extras):
-        extras = dict.fromkeys(extras, "str")
-    if not isinstance(extras, Mapping) or not all(isinstance(k, str) and k.strip() for k in extras):
-        raise ConfigError(f"source '{name}': options.extra_columns must be a list of column names or "
-                          "a mapping like {rating: int, branch: str}")
-    bad = {k: v for k, v in extras.items() if v not in EXTRA_TYPES}
-    if bad:
-        raise ConfigError(f"source '{name}': options.extra_columns has unknown type(s) {bad}; "
-                          f"use one of {', '.join(EXTRA_TYPES)}")
-    return {str(k).strip(): str(v) for k, v in extras.items()}
-
-
-def _opt_str(value: Any) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return str(value).strip()
-
-
-SAMPLE_PATH = Path(__file__).parent / "_sample" / "mentions.jsonl"
-
-
-@registry.register("file", "csv", "jsonl", description="CSV/TSV/JSONL/plain-text exports")
-def _file_factory(source: Source, settings: Settings) -> FileListener:
-    return FileListener.from_config(source, settings)
-
-
-@registry.register("sample", "demo", description="the bundled multilingual demo sample")
-def _sample_factory(source: Source, settings: Settings) -> FileListener:  # noqa: ARG001 - factory signature
-    if not SAMPLE_PATH.exists():
-        raise SourceError(f"the bundled sample is missing at {SAMPLE_PATH}; run `make sample` to regenerate it")
-    return FileListener(source.name, SAMPLE_PATH, fmt="jsonl", platform="file",
-                        page_size=int(source.options.get("page_size", 1000)))

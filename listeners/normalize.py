@@ -104,6 +104,7 @@ class Pseudonymizer:
         return cls(key_file.read_text(encoding="utf-8").strip().encode())
 
     def __call__(self, platform: str, handle: str | None) -> str | None:
+        """The pseudonym of ``handle`` on ``platform`` (None without a handle): stable for one key."""
         if not handle:
             return None
         ident = f"{platform}:{handle.strip().lstrip('@').casefold()}".encode()
