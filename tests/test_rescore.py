@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 import flows.listen as listen_mod
 from core.config import load_settings
-from flows.rescore import NO_BRAND, parse_steps, rescore
 from nlp import Scorer
+from pipeline.rescore import NO_BRAND, parse_steps, rescore
 from storage import MentionStore, connect
 from tests.conftest import KeywordSentiment
 from tests.factories import scored

@@ -225,8 +225,8 @@ def rescore(
     import logging  # noqa: PLC0415
 
     from core.config import load_settings  # noqa: PLC0415
-    from flows.rescore import parse_steps  # noqa: PLC0415 - imports the scorer; load on use
-    from flows.rescore import rescore as run_rescore  # noqa: PLC0415
+    from pipeline.rescore import parse_steps  # noqa: PLC0415 - imports the scorer; load on use
+    from pipeline.rescore import rescore as run_rescore  # noqa: PLC0415
 
     start_d, end_d = _date_range(start, end)
     try:
