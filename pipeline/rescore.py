@@ -1,10 +1,11 @@
 """Re-apply brand rules and rescore stored mentions after a config or model change (``voxpop rescore``).
 
-A plain function, no Prefect flow: the CLI calls it with a progress callback. It goes day by day: read the
-day's file, match brands and score the texts again, then rewrite the file atomically under the store lock
-(only rows that changed; a day with no change is not written). After each day the progress file
-``state/rescore.json`` records it as done, so a crash mid-way resumes at the next day on the re-run, and
-the same settings give the same result: a second run finds nothing to change and says so.
+Plain Python: the CLI calls it with a progress callback, ``flows/rescore.py`` wraps it in a flow; the scorer
+is loaded only when a scoring step has rows to score. It goes day by day: read the day's file, match brands
+and score the texts again, then rewrite the file atomically under the store lock (only rows that changed;
+a day with no change is not written). After each day the progress file ``state/rescore.json`` records it
+as done, so a crash mid-way resumes at the next day on the re-run, and the same settings give the same
+result: a second run finds nothing to change and says so.
 
 Rows that match no configured brand any more leave ``mentions`` for the quarantine (reason code
 ``no_brand_match``, the whole row kept in ``record``), so a too-strict rule can be undone: loosen it and
@@ -23,11 +24,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import flows.listen as listen_mod
 from core.config import Settings
 from core.files import write_text_atomic
 from core.types import Rejected
 from listeners import BrandMatcher
+from pipeline.records import ScoredPage, score_records
+from pipeline.scoring import ScorerFactory
+from pipeline.topics import Logger, fit_topics, refresh_topics
 from storage import MentionStore
 
 STEPS = ("brands", "lang", "sentiment", "aspects", "topics")
@@ -68,6 +71,14 @@ def parse_steps(only: str | None) -> tuple[str, ...]:
     return tuple(s for s in STEPS if s in wanted)
 
 
+def rescore_steps(settings: Settings, only: str | None) -> tuple[str, ...]:
+    """The steps ``only`` names; without it every step, topics only when the config enables them (as listen)."""
+    steps = parse_steps(only)
+    if only is None and not settings.topics.enabled:  # `--only topics` still refits
+        steps = tuple(s for s in steps if s != "topics")
+    return steps
+
+
 def _fingerprint(settings: Settings, steps: tuple[str, ...], days: list[date]) -> str:
     """What decides a run's result: a progress file written for other settings must not be resumed."""
     relevant = settings.model_dump(mode="json", include={"brands", "competitors", "languages", "model", "sources"})
@@ -88,19 +99,20 @@ def _same(a: Any, b: Any) -> bool:
 
 def rescore(
     settings: Settings,
+    store: MentionStore,
+    scorer: ScorerFactory,
     *,
     start: date | None = None,
     end: date | None = None,
     steps: tuple[str, ...] = STEPS,
     on_day: Callable[[date, int], None] | None = None,
-    logger: logging.Logger | None = None,
+    logger: Logger | None = None,
 ) -> RescoreSummary:
     """Rescore the stored mentions posted from ``start`` to ``end`` (default: every stored day).
 
     ``on_day(day, total_days)`` is called after each day is durably done (the CLI's progress bar).
     """
     log = logger or logging.getLogger("voxpop.rescore")
-    store = MentionStore(settings.storage.path)
     store.recover()
     matcher = BrandMatcher(settings) if "brands" in steps else None
     hints = {s.name: s.options.get("brand") for s in settings.sources if isinstance(s.options.get("brand"), str)}
@@ -124,7 +136,7 @@ def rescore(
         updates: dict[str, dict[str, Any]] = {}
         kept, removed = _match_brands(rows, matcher, hints, updates) if matcher is not None else (rows, [])
         summary.renamed += sum("brand" in diff for diff in updates.values())
-        vectors = _score(kept, settings, nlp_steps, updates) if nlp_steps and kept else {}
+        scored = _score(kept, scorer, nlp_steps, updates) if nlp_steps and kept else ScoredPage()
         for diff in updates.values():
             for column in diff:
                 if column != "model_version":
@@ -134,8 +146,8 @@ def rescore(
             store.quarantine([Rejected(source=r["source"], reason=reason, code=NO_BRAND, record=r) for r in removed],
                              run_id=f"rescore-{fingerprint}")
             summary.removed += len(removed)
-        if vectors:  # before the mentions, as listen stores them: a crash leaves an unused vector at worst
-            _refresh_embeddings(store, day, kept, vectors, listen_mod.get_scorer(settings).encoder.name)
+        if scored.vectors:  # before the mentions, as listen stores them: a crash leaves an unused vector at worst
+            _refresh_embeddings(store, day, kept, scored.vectors, scored.encoder)
         summary.changed += store.replace_rows(day, updates, {r["mention_id"] for r in removed})
         done.add(day.isoformat())
         write_text_atomic(progress_path, json.dumps({"fingerprint": fingerprint, "done": sorted(done),
@@ -145,8 +157,8 @@ def rescore(
     if "topics" in steps and days:
         # A range refits on exactly its days; no range refits the window listen uses, as `voxpop topics` does.
         ranged = start is not None or end is not None
-        summary.topics = (listen_mod.fit_topics(settings, days, log) if ranged
-                          else listen_mod.refresh_topics(settings, log))
+        summary.topics = (fit_topics(settings, store, days, logger=log) if ranged
+                          else refresh_topics(settings, store, logger=log))
     progress_path.unlink(missing_ok=True)  # finished: the next run checks everything again
     return summary
 
@@ -216,14 +228,14 @@ def _match_brands(rows: list[dict[str, Any]], matcher: BrandMatcher, hints: Mapp
     return kept, removed
 
 
-def _score(rows: list[dict[str, Any]], settings: Settings, steps: list[str],
-           updates: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Score ``rows`` with the listen flow's scorer; the changed columns of ``steps`` go to ``updates``.
+def _score(rows: list[dict[str, Any]], scorer: ScorerFactory, steps: list[str],
+           updates: dict[str, dict[str, Any]]) -> ScoredPage:
+    """Score ``rows`` as listen does; the changed columns of ``steps`` go to ``updates``.
 
-    Returns the embeddings by mention id.
+    Returns the scored page, for its embeddings.
     """
-    scored, vectors = listen_mod.score_records.fn(rows, settings)
-    for row, new in zip(rows, scored, strict=True):
+    scored = score_records(rows, scorer())
+    for row, new in zip(rows, scored.rows, strict=True):
         values = {c: new[c] for step in steps for c in _COLUMNS[step]}
         merged = {**row, **values}
         values["is_pain_point"] = merged["sentiment"] == "negative" and bool(merged["aspects"])
@@ -231,4 +243,4 @@ def _score(rows: list[dict[str, Any]], settings: Settings, steps: list[str],
         if diff:
             diff["model_version"] = new["model_version"]
             updates.setdefault(row["mention_id"], {}).update(diff)
-    return vectors
+    return scored
