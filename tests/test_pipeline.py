@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +31,7 @@ from tests.conftest import KeywordSentiment
 from tests.test_storage import rec
 from tests.test_topics import _themed_records
 
+ROOT = Path(__file__).resolve().parents[1]
 ROWS = [  # three pages of two: a repeat inside the run, and one native id on two platforms
     {"id": "1", "platform": "x", "created_at": "2026-10-01T10:00:00Z", "text": "Narmart delivery late again"},
     {"id": "2", "platform": "x", "created_at": "2026-10-01T11:00:00Z", "text": "Tezbazar prices are bad"},
@@ -64,6 +68,12 @@ def _run(settings: Settings, scorer: Scorer, store: MentionStore | None = None, 
 def _cursor(settings: Settings) -> dict[str, Any] | None:
     path = settings.storage.path / "state" / "cursors.json"
     return json.loads(path.read_text(encoding="utf-8")).get("export") if path.exists() else None
+
+
+def test_the_pipeline_loads_neither_prefect_nor_the_layers_above_it() -> None:
+    code = ("import sys, pipeline; above = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'prefect', 'flows', 'voxpop'}); assert not above, above")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 # ---- dedupe --------------------------------------------------------------------------------------------
