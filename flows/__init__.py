@@ -1,1 +1,1 @@
-"""Prefect flows: thin wiring of listeners → nlp → storage → reports."""
+"""Prefect flows around the pipeline: tasks with retries, the run logger, artifacts; no pipeline logic."""

@@ -1,4 +1,4 @@
-"""Report flow: read the Parquet through DuckDB, write the HTML and Markdown report, publish an artifact.
+"""Report flow: ``pipeline.write_report`` as a retried task, its Markdown summary published as an artifact.
 
 Files are named ``{project}-{lang}-{start}_{end}-{trends.html|pain-points.html|summary.md}``, so the daily
 report, a weekly az report and a 60-day run never overwrite each other.
@@ -14,32 +14,13 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from core.config import load_settings
-from nlp.aspects import Taxonomy
-from reports import build_report
-from storage import connect
+from pipeline import write_report
 
 
 @task(name="build-report", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
 def build(config: str, lang: str | None, days: int | None, start: date | None, end: date | None) -> dict[str, Any]:
     """Aggregate and render (read-only on the dataset, so retrying is safe)."""
-    settings = load_settings(config)
-    # cx_area_labels: a taxonomy may translate "who should act" itself; else reports.i18n's table does.
-    taxonomy = {a.name: {"labels": dict(a.labels), "cx_area": a.cx_area,
-                         "cx_area_labels": dict(getattr(a, "cx_area_labels", None) or {})}
-                for a in Taxonomy.pack(settings.model.taxonomy, extra=settings.model.extra_aspects)}
-    with connect(settings.storage.path) as con:
-        files = build_report(
-            con,
-            out_dir=settings.report.out_dir,
-            project=settings.project,
-            taxonomy=taxonomy,
-            lang=lang or settings.report.lang,
-            days=days or settings.report.window_days,
-            start=start,
-            end=end,
-            brands=[b.name for b in settings.brands],
-            competitors=[c.name for c in settings.competitors],
-        )
+    files = write_report(load_settings(config), lang=lang, days=days, start=start, end=end)
     return {"trend": str(files.trend), "painpoints": str(files.painpoints), "markdown": str(files.markdown),
             "summary": files.summary}
 

@@ -54,6 +54,25 @@ class Score:
             "topic": None,
         }
 
+    def to_json(self) -> dict[str, Any]:
+        """The score as a JSON object (``voxpop score``'s output): ``confidence`` is the sentiment's.
+
+        No embedding; ``error`` only when the text could not be scored.
+        """
+        out: dict[str, Any] = {
+            "lang": self.lang,
+            "lang_confidence": self.lang_confidence,
+            "sentiment": self.sentiment,
+            "sentiment_probs": self.sentiment_probs,
+            "sentiment_score": self.sentiment_score,
+            "confidence": self.sentiment_confidence,
+            "aspects": self.aspects,
+            "is_pain_point": self.is_pain_point,
+        }
+        if self.error:
+            out["error"] = self.error
+        return out
+
 
 class Scorer:
     """Everything NLP the pipeline needs, loaded once and reused across batches."""

@@ -1,4 +1,4 @@
-"""Build the trend and pain-point report: aggregates → charts → one self-contained HTML + a Markdown summary.
+"""Build the trend and pain-point report: ``reports.content`` data → headlines → self-contained HTML + Markdown.
 
 Every number comes from ``reports.aggregate``. Mention text only reaches HTML through Jinja2's
 autoescaping, and the page's Content-Security-Policy forbids scripts altogether.
@@ -7,7 +7,6 @@ autoescaping, and the page's Content-Security-Policy forbids scripts altogether.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,14 +18,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from core.files import write_text_atomic
 from reports import aggregate as agg
-from reports import charts
+from reports.content import collect
 from reports.i18n import Formatter, strings
-from reports.i18n import cx_area as cx_area_label
 
-ROLLING_DAYS = 7
-MIN_NET_MENTIONS = 5  # positive + negative mentions a 7-day window needs for a net-sentiment point
-QUOTED_PAIN_POINTS = 8  # pain points that get quotes, a sparkline and a competitor comparison
-EMERGING_TOPICS = 10  # rows in the trend report's emerging-topics table
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 
 
@@ -58,121 +52,6 @@ def md_escape(text: object) -> str:
     """
     raw = str(text).replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", raw).replace("\n", " ").replace("\r", " ")
-
-
-def _rolling_net(pos: list[int], neg: list[int], window: int = ROLLING_DAYS) -> list[float | None]:
-    out: list[float | None] = []
-    for i in range(len(pos)):
-        p, n = sum(pos[max(0, i - window + 1) : i + 1]), sum(neg[max(0, i - window + 1) : i + 1])
-        out.append((p - n) / (p + n) if p + n >= MIN_NET_MENTIONS else None)
-    return out
-
-
-def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[str, dict[str, Any]],
-            lang: str, *, brands: Sequence[str] = (), competitors: Sequence[str] = ()) -> dict[str, Any]:
-    """Everything the templates show, as plain data (also what tests compare against SQL).
-
-    ``brands`` and ``competitors`` are the configured names, listed even when they have no mentions.
-    """
-    t = strings(lang)
-    overview = agg.overview(con, period, brands=brands, competitors=competitors)
-    daily = agg.daily(con, period, brands=brands, competitors=competitors)
-    pains = agg.pain_points(con, period)
-    spikes = agg.spikes(con, period)
-    own = [r["brand"] for r in overview if not r["is_competitor"]]
-    label = {name: (info.get("labels", {}).get(lang) or info.get("labels", {}).get("en") or name)
-             for name, info in taxonomy.items()}
-    # "Who should act" in the report language: the aspect's own labels, else the shipped translations.
-    cx_area = {name: cx_area_label(info.get("cx_area", ""), lang, info.get("cx_area_labels"))
-               for name, info in taxonomy.items()}
-
-    for pp in pains:
-        pp["label"] = label.get(pp["aspect"], pp["aspect"])
-        pp["cx_area"] = cx_area.get(pp["aspect"], "")
-    own_pains = [pp for pp in pains if not pp["is_competitor"]]
-    growing = sorted((pp for pp in pains if pp["current"] >= 5 and pp["current"] > pp["previous"]),
-                     key=lambda pp: (pp["current"] - pp["previous"]), reverse=True)
-    by_aspect: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for pp in pains:
-        by_aspect[pp["aspect"]][pp["brand"]] = pp
-    rivals = [r for r in overview if r["is_competitor"]]
-    for pp in own_pains[:QUOTED_PAIN_POINTS]:
-        pp["quotes"] = agg.quotes(con, period, brand=pp["brand"], aspect=pp["aspect"], n=4)
-        pp["spark"] = charts.sparkline(agg.aspect_daily(con, period, pp["brand"], pp["aspect"]),
-                                       split=period.previous.days)
-        # Every competitor, also those without this complaint: "none" is a comparison too (0%, or "—"
-        # when the competitor has no mentions at all and a share would divide by zero).
-        pp["competitors"] = sorted(
-            (by_aspect[pp["aspect"]].get(r["brand"])
-             or {"brand": r["brand"], "current": 0, "share": 0.0 if r["mentions"] else None}
-             for r in rivals if r["brand"] != pp["brand"]),
-            key=lambda c: c["brand"])
-    for s in spikes[:6]:
-        s["quotes"] = agg.quotes(con, period, brand=s["brand"], sentiment=s["kind"], day=s["day"], n=3)
-        s["aspect_labels"] = [label.get(a["aspect"], a["aspect"]) for a in s["aspects"]]
-    topics = agg.emerging_topics(con, period, limit=EMERGING_TOPICS)
-    for tp in topics:
-        tp["aspect_label"] = label.get(tp["top_aspect"], tp["top_aspect"]) if tp["top_aspect"] else None
-
-    series_days: list[date] = []
-    volume: dict[str, list[int]] = defaultdict(list)
-    pos: dict[str, list[int]] = defaultdict(list)
-    neg: dict[str, list[int]] = defaultdict(list)
-    pain_daily: dict[str, list[int]] = defaultdict(list)
-    for row in daily:
-        volume[row["brand"]].append(row["mentions"])
-        pos[row["brand"]].append(row["positive"])
-        neg[row["brand"]].append(row["negative"])
-        pain_daily[row["brand"]].append(row["pain_points"])
-        if len(volume) == 1:
-            series_days.append(row["day"])
-    marks = [(s["brand"], s["day"]) for s in spikes[:6]]
-    chart: dict[str, str] = {}
-    net = {b: _rolling_net(pos[b], neg[b]) for b in volume}
-    # A brand with too few opinions has no rolling value anywhere: say so instead of silently omitting it.
-    no_net_line = [b for b, values in net.items() if sum(volume[b]) and all(v is None for v in values)]
-    if series_days:
-        chart["volume"] = charts.lines(series_days, dict(volume), title=t["chart_volume"], ylabel=t["mentions"],
-                                       shade_from=period.start, marks=marks)
-        chart["net"] = charts.lines(series_days, net,
-                                    title=t["chart_net"], ylabel=t["net_sentiment"], shade_from=period.start,
-                                    zero_line=True)
-        chart["pain"] = charts.lines(series_days, dict(pain_daily), title=t["chart_pain"], ylabel=t["pain_points"],
-                                     shade_from=period.start, marks=marks)
-    top_aspects = sorted(by_aspect, key=lambda a: -sum(v["current"] for v in by_aspect[a].values()))[:8]
-    if top_aspects:
-        chart["aspects"] = charts.bars(
-            [label.get(a, a) for a in top_aspects],
-            {r["brand"]: [100 * (by_aspect[a].get(r["brand"], {}).get("share") or 0) for a in top_aspects]
-             for r in overview},
-            title=t["chart_aspects"], xlabel=t["share_of_mentions_pct"],
-        )
-    praised = agg.praised(con, period)
-    for pr in praised:
-        pr["label"] = label.get(pr["aspect"], pr["aspect"])
-    return {
-        "top_positive": agg.top_mentions(con, period, sentiment="positive"),
-        "top_negative": agg.top_mentions(con, period, sentiment="negative"),
-        "period": period,
-        "overview": overview,
-        "own_brands": own,
-        "pains": own_pains[:10],
-        "competitor_pains": [pp for pp in pains if pp["is_competitor"]][:10],
-        "growing": growing[:5],
-        "by_aspect": {a: by_aspect[a] for a in top_aspects},
-        "aspect_labels": label,
-        "spikes": spikes[:6],
-        "topics": topics,
-        "topic_coverage": agg.topic_coverage(con, period),
-        "min_topic_count": agg.MIN_TOPIC_COUNT,
-        "praised": praised[:10],
-        "platforms": agg.breakdown(con, period, "platform"),
-        "languages": agg.breakdown(con, period, "lang"),
-        "charts": chart,
-        "no_net_line": no_net_line,
-        "min_net_mentions": MIN_NET_MENTIONS,
-        "total": sum(r["mentions"] for r in overview),
-    }
 
 
 def pain_headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> list[str]:

@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 
 import flows.listen as listen_mod
+import flows.rescore as rescore_mod
 from core.errors import VoxpopError
 from flows.listen import listen
 from flows.report import report
+from flows.rescore import rescore
 from nlp import Scorer
 from storage import MentionStore, connect
 from tests.conftest import KeywordSentiment
@@ -94,6 +96,14 @@ def test_listen_then_report(project: Path) -> None:
     assert "Narmart" in html
     assert "Delivery" in Path(files["painpoints"]).read_text(encoding="utf-8")
     assert Path(files["markdown"]).exists()
+
+
+def test_rescore_flow_finds_a_fresh_listen_up_to_date(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    listen(config=str(project))
+    monkeypatch.setattr(rescore_mod, "get_scorer", listen_mod.get_scorer)  # the fixture's scorer
+    summary = rescore(config=str(project))
+    assert (summary["days"], summary["rows"], summary["changed"], summary["removed"]) == (2, 3, 0, 0)
+    assert rescore(config=str(project), only="brands")["changed"] == 0
 
 
 def test_unknown_source_is_explained(project: Path) -> None:

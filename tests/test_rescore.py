@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import flows.listen as listen_mod
-from core.config import load_settings
-from flows.rescore import NO_BRAND, parse_steps, rescore
+import pipeline
+from core.config import Settings, load_settings
 from nlp import Scorer
+from pipeline import NO_BRAND, RescoreSummary, parse_steps, rescore
 from storage import MentionStore, connect
 from tests.conftest import KeywordSentiment
 from tests.factories import scored
@@ -46,12 +46,17 @@ def _config(tmp_path: Path, kapital: str = "Kapital Bank") -> Path:
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Three days of bank mentions stored under the old rules: brand "Kapital", ABB matched as a prefix."""
     scorer = Scorer(sentiment=KeywordSentiment(), encoder=None)
-    monkeypatch.setattr(listen_mod, "get_scorer", lambda settings: scorer)
+    monkeypatch.setattr(pipeline, "get_scorer", lambda settings: scorer)  # what `voxpop rescore` loads
     cfg = _config(tmp_path)
     rows = [scored(10 * d + k, brand=brand, competitor=comp, day=day, sentiment="neutral", text=text, lang="und")
             for d, day in enumerate(DAYS) for k, (brand, comp, text) in enumerate(TEXTS)]
     MentionStore(tmp_path / "data").upsert(rows, source="test", run_id="old")
     return cfg
+
+
+def _rescore(settings: Settings, **options: Any) -> RescoreSummary:
+    """Rescore with the store and scorer `voxpop rescore` passes."""
+    return rescore(settings, MentionStore(settings.storage.path), lambda: pipeline.get_scorer(settings), **options)
 
 
 def _mentions(cfg: Path) -> list[tuple[Any, ...]]:
@@ -62,7 +67,7 @@ def _mentions(cfg: Path) -> list[tuple[Any, ...]]:
 
 def test_rescore_renames_quarantines_and_then_changes_nothing(project: Path) -> None:
     settings = load_settings(project)
-    first = rescore(settings)
+    first = _rescore(settings)
     assert (first.days, first.rows, first.removed) == (3, 18, 3)
     rows = _mentions(project)
     assert len(rows) == 15
@@ -77,7 +82,7 @@ def test_rescore_renames_quarantines_and_then_changes_nothing(project: Path) -> 
     assert [r[0] for r in quarantined] == [NO_BRAND] * 3
     assert all("Abbas bey" in json.loads(r[1])["text"] for r in quarantined)  # the whole row, recoverable
 
-    second = rescore(settings)
+    second = _rescore(settings)
     assert (second.changed, second.removed, second.renamed) == (0, 0, 0)
     assert _mentions(project) == rows
     result = CliRunner().invoke(app, ["rescore", "-c", str(project)])
@@ -87,25 +92,25 @@ def test_rescore_renames_quarantines_and_then_changes_nothing(project: Path) -> 
 
 
 def test_a_loosened_rule_brings_quarantined_rows_back(project: Path) -> None:
-    assert rescore(load_settings(project)).removed == 3
+    assert _rescore(load_settings(project)).removed == 3
     loose = project.parent / "voxpop.yaml"
     loose.write_text(loose.read_text(encoding="utf-8").replace("keywords: [ABB$]", "keywords: [ABB$, Abbas]"),
                      encoding="utf-8")
-    back = rescore(load_settings(loose))
+    back = _rescore(load_settings(loose))
     assert back.restored == 3
     rows = _mentions(loose)
     assert len(rows) == 18
     assert {r[1] for r in rows if r[0].endswith(("2", "12", "22"))} == {"ABB"}  # the Abbas rows, renamed
     with connect(project.parent / "data") as con:
         assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
-    again = rescore(load_settings(loose))
+    again = _rescore(load_settings(loose))
     assert (again.restored, again.changed, again.removed) == (0, 0, 0)
 
 
 def test_renaming_a_brand_moves_its_rows(project: Path) -> None:
-    rescore(load_settings(project), steps=parse_steps("brands"))
+    _rescore(load_settings(project), steps=parse_steps("brands"))
     renamed = _config(project.parent, kapital="KapitalBank")
-    summary = rescore(load_settings(renamed), steps=("brands",))
+    summary = _rescore(load_settings(renamed), steps=("brands",))
     assert summary.renamed == 9
     assert {r[1] for r in _mentions(project)} == {"KapitalBank", "ABB", "Leobank"}
     assert {r[4] for r in _mentions(project)} == {"test"}  # brands only: the scores were not touched
@@ -124,12 +129,12 @@ def test_crash_after_first_day_resumes_without_duplicates(project: Path, monkeyp
 
     monkeypatch.setattr(MentionStore, "replace_rows", crash_on_second_day)
     with pytest.raises(KeyboardInterrupt):
-        rescore(settings)
+        _rescore(settings)
     progress = json.loads((project.parent / "data" / "state" / "rescore.json").read_text(encoding="utf-8"))
     assert progress["done"] == [DAYS[0].isoformat()]
     monkeypatch.setattr(MentionStore, "replace_rows", real)
 
-    again = rescore(settings)
+    again = _rescore(settings)
     assert (again.resumed, again.rows) == (1, 12)  # day 1 was not redone
     rows = _mentions(project)
     assert len(rows) == len({r[0] for r in rows}) == 15
@@ -138,7 +143,7 @@ def test_crash_after_first_day_resumes_without_duplicates(project: Path, monkeyp
     with connect(project.parent / "data") as con:
         assert con.execute("SELECT count(*) FROM quarantine WHERE reason_code = ?", [NO_BRAND]).fetchone()[0] == 3
     assert not (project.parent / "data" / "state" / "rescore.json").exists()
-    assert rescore(settings).changed == 0
+    assert _rescore(settings).changed == 0
 
 
 def test_unknown_step_is_one_line(project: Path) -> None:
@@ -153,12 +158,12 @@ def test_topics_refit_on_the_range_only_writes_what_changed(settings_factory: An
     store = MentionStore(settings.storage.path)
     records, vecs = _themed_records(45, datetime(2026, 10, 1, tzinfo=UTC))
     store.upsert(records, embeddings=vecs, encoder="enc")
-    first = rescore(settings, start=date(2026, 10, 1), end=date(2026, 10, 31), steps=("topics",))
+    first = _rescore(settings, start=date(2026, 10, 1), end=date(2026, 10, 31), steps=("topics",))
     assert first.topics is not None
     assert len(first.topics["topics"]) == 3
     assert first.topics["changed"] > 120
     stamp = {p: p.stat().st_mtime_ns for p in store.files()}
-    second = rescore(settings, start=date(2026, 10, 1), end=date(2026, 10, 31), steps=("topics",))
+    second = _rescore(settings, start=date(2026, 10, 1), end=date(2026, 10, 31), steps=("topics",))
     assert second.topics is not None
     assert second.topics["changed"] == 0
     assert {p: p.stat().st_mtime_ns for p in store.files()} == stamp  # nothing rewritten

@@ -162,3 +162,14 @@ def test_default_scorer_keeps_the_sentiment_embedding() -> None:
     got = [[s.sentiment_probs[label] for label in nlp.LABELS] for s in scores]
     np.testing.assert_allclose(got, direct, atol=2e-4)
     np.testing.assert_allclose(np.stack([s.embedding for s in scores]), scorer.encoder.encode(texts), atol=1e-5)
+
+
+def test_a_score_has_one_json_form_and_voxpop_score_writes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              fast_scorer: Scorer) -> None:
+    ok, empty = fast_scorer.score(["late delivery", ""])
+    assert list(ok.to_json()) == ["lang", "lang_confidence", "sentiment", "sentiment_probs", "sentiment_score",
+                                  "confidence", "aspects", "is_pain_point"]  # no embedding, no error
+    assert ok.to_json()["confidence"] == ok.sentiment_confidence
+    assert empty.to_json()["error"] == "empty text"
+    assert _run_score(tmp_path, "in.txt", "late delivery\n\n", monkeypatch) == [
+        {"row": 1, **ok.to_json()}, {"row": 2, **empty.to_json()}]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 from datetime import UTC, datetime, timedelta
@@ -13,7 +12,6 @@ import numpy as np
 import pytest
 
 from core.errors import ModelError
-from flows.listen import refresh_topics
 from nlp import Scorer, TopicModel, TopicTokenizer
 from nlp.topics import STOPWORD_LANGUAGES, STOPWORDS_DIR, stopwords
 from storage import MentionStore, connect
@@ -354,35 +352,6 @@ def _themed_records(n_per_theme: int, start: datetime) -> tuple[list[dict[str, A
     return records, dict(zip(ids, vecs, strict=True))
 
 
-def test_refresh_topics_labels_the_window_and_keeps_older_labels(tmp_path: Path, settings_factory: Any) -> None:
-    settings = settings_factory(topics={"window_days": 28})
-    store = MentionStore(settings.storage.path)
-    start = datetime(2026, 10, 1, tzinfo=UTC)
-    old = rec(500, created_at=start - timedelta(days=40), topic="an older topic")
-    records, vecs = _themed_records(45, start)  # 135 mentions over 17 days
-    store.upsert([old, *records], embeddings=vecs, encoder="enc")
-    store.upsert([rec(600, created_at=start + timedelta(days=2))])  # no embedding: no topic
-    summary = refresh_topics(settings, logging.getLogger("test"))
-    assert summary["start"] == "2026-10-01"
-    assert (summary["mentions"], summary["embedded"]) == (136, 135)
-    assert len(summary["topics"]) == 3
-    assert summary["labelled"] == sum(t["size"] for t in summary["topics"]) > 120
-    with connect(settings.storage.path) as con:
-        got = dict(con.execute("SELECT mention_id, topic FROM mentions").fetchall())
-        n_topics = con.execute("SELECT count(DISTINCT topic) FROM mentions WHERE mention_date >= '2026-10-01'"
-                               ).fetchone()[0]
-    assert got["x:500"] == "an older topic"
-    assert got["x:600"] is None
-    assert n_topics == 3
-    # Same data, same labels.
-    assert refresh_topics(settings, logging.getLogger("test"))["topics"] == summary["topics"]
-
-
-def test_refresh_topics_on_an_empty_store(settings_factory: Any) -> None:
-    summary = refresh_topics(settings_factory(), logging.getLogger("test"))
-    assert (summary["mentions"], summary["topics"]) == (0, [])
-
-
 def test_topic_window_defaults_to_twice_the_report_window(settings_factory: Any) -> None:
     assert settings_factory().topic_window_days() == 28
     assert settings_factory(report={"window_days": 30}).topic_window_days() == 60
@@ -459,17 +428,6 @@ def test_scorer_without_an_encoder_embeds_nothing() -> None:
     scored = Scorer(sentiment=KeywordSentiment(), encoder=enc).score(["late delivery"])
     assert scored[0].sentiment == "negative"
     assert scored[0].embedding is not None
-
-
-def test_refresh_topics_keeps_labels_when_nothing_is_found(settings_factory: Any) -> None:
-    settings = settings_factory()
-    store = MentionStore(settings.storage.path)
-    records, vecs = _themed_records(5, datetime(2026, 10, 1, tzinfo=UTC))  # 15 mentions: too few
-    store.upsert([{**r, "topic": "from an earlier fit"} for r in records], embeddings=vecs, encoder="enc")
-    summary = refresh_topics(settings, logging.getLogger("test"))
-    assert (summary["embedded"], summary["labelled"], summary["topics"]) == (15, 0, [])
-    with connect(settings.storage.path) as con:
-        assert con.execute("SELECT DISTINCT topic FROM mentions").fetchall() == [("from an earlier fit",)]
 
 
 def test_topics_command(tmp_path: Path) -> None:

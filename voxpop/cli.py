@@ -15,13 +15,14 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
 from core.errors import VoxpopError
 from core.records import csv_cell
 from core.text import display_safe
+from voxpop.progress import BAR, RichListenProgress
 
 # Before Prefect is imported anywhere: no telemetry from a tool that promises to work offline.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -60,7 +61,6 @@ class ReportLang(StrEnum):
 
 DataOpt = Annotated[Path, typer.Option("--data", "-d", help="label<TAB>text TSV file/folder, or UMSAB folders.")]
 ModelOpt = Annotated[str, typer.Option(help="'default', a head .npz from `voxpop train`, or a HF id / path.")]
-_BAR = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 DEMO_CONFIG = Path(__file__).parent / "demo.yaml"
 
 
@@ -114,8 +114,9 @@ def _listen(config: Path, sources: list[str] | None) -> dict[str, Any]:
 
     _validate(config)
     try:
-        summary = listen_flow(config=str(config), sources=sources, progress=True, skip_missing_credentials=True,
-                              raise_on_error=False)
+        with RichListenProgress() as progress:
+            summary = listen_flow(config=str(config), sources=sources, progress=progress,
+                                  skip_missing_credentials=True, raise_on_error=False)
     except VoxpopError as exc:
         raise _fail(exc) from None
     table = Table(title="listen", show_edge=False)
@@ -199,12 +200,14 @@ def topics(
     import logging  # noqa: PLC0415
 
     from core.config import load_settings  # noqa: PLC0415
-    from flows.listen import refresh_topics  # noqa: PLC0415 - Prefect is slow to import; no server is started
+    from pipeline import refresh_topics  # noqa: PLC0415 - loads the topic model; no Prefect involved
+    from storage import MentionStore  # noqa: PLC0415
 
     try:
         settings = load_settings(config)
         with console.status("fitting topics"):
-            summary = refresh_topics(settings, logging.getLogger("voxpop.topics"))
+            summary = refresh_topics(settings, MentionStore(settings.storage.path),
+                                     logger=logging.getLogger("voxpop.topics"))
     except VoxpopError as exc:
         raise _fail(exc) from None
     table = Table("topic", "mentions", show_edge=False)
@@ -227,21 +230,22 @@ def rescore(
     import logging  # noqa: PLC0415
 
     from core.config import load_settings  # noqa: PLC0415
-    from flows.rescore import parse_steps  # noqa: PLC0415 - imports the scorer; load on use
-    from flows.rescore import rescore as run_rescore  # noqa: PLC0415
+    from pipeline import get_scorer, parse_steps, rescore_steps  # noqa: PLC0415 - imports the scorer; load on use
+    from pipeline import rescore as run_rescore  # noqa: PLC0415
+    from storage import MentionStore  # noqa: PLC0415
 
     start_d, end_d = _date_range(start, end)
     try:
-        steps = parse_steps(only)
+        parse_steps(only)  # an unknown step fails before the config is read
     except ValueError as exc:
         raise _fail(exc) from None
     try:
         settings = load_settings(config)
-        if only is None and not settings.topics.enabled:  # as listen does; `--only topics` still refits
-            steps = tuple(s for s in steps if s != "topics")
-        with Progress(*_BAR, console=console) as bar:
+        steps = rescore_steps(settings, only)
+        with Progress(*BAR, console=console) as bar:
             task_id = bar.add_task("rescoring days", total=None)
-            summary = run_rescore(settings, start=start_d, end=end_d, steps=steps,
+            summary = run_rescore(settings, MentionStore(settings.storage.path), lambda: get_scorer(settings),
+                                  start=start_d, end=end_d, steps=steps,
                                   on_day=lambda _day, total: bar.update(task_id, total=total, advance=1),
                                   logger=logging.getLogger("voxpop.rescore"))
     except VoxpopError as exc:
@@ -336,7 +340,7 @@ def score(
     except VoxpopError as exc:
         raise _fail(exc) from None
     texts = [r.text for r in rows]
-    with Progress(*_BAR, console=console) as bar:
+    with Progress(*BAR, console=console) as bar:
         task_id = bar.add_task("scoring", total=len(texts))
         scores = scorer.score(texts, on_progress=lambda n: bar.advance(task_id, n))
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -345,12 +349,9 @@ def score(
             obj: dict[str, Any] = {"row": row.row}
             if row.id is not None:
                 obj["id"] = row.id
-            obj |= {"lang": s.lang, "lang_confidence": s.lang_confidence, "sentiment": s.sentiment,
-                    "sentiment_probs": s.sentiment_probs, "sentiment_score": s.sentiment_score,
-                    "confidence": s.sentiment_confidence, "aspects": s.aspects, "is_pain_point": s.is_pain_point}
-            error = row.error or s.error
-            if error:
-                obj["error"] = error
+            obj |= s.to_json()
+            if row.error:  # the input row's own problem comes first
+                obj["error"] = row.error
             fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
     console.print(f"wrote {len(rows)} rows to {output} (model {scorer.model_version})")
 
@@ -371,7 +372,7 @@ def eval_(
         sentiment = load_sentiment(model)
     except VoxpopError as exc:
         raise _fail(exc) from None
-    with Progress(*_BAR, console=console) as bar:
+    with Progress(*BAR, console=console) as bar:
         task_id = bar.add_task("evaluating", total=len(dataset.texts))
         result = evaluate(sentiment, dataset, on_progress=lambda n: bar.advance(task_id, n))
     table = Table("language", "examples", "macro-F1", title=f"{sentiment.version} on {data}")

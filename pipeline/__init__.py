@@ -1,0 +1,40 @@
+"""The pipeline: listen, topics, rescore and report runs as plain Python, without Prefect.
+
+It wires listeners → nlp → storage → reports and takes the scorer and the store as arguments; ``flows``
+wraps it in Prefect tasks and flows, and the CLI calls it (or the flows).
+"""
+
+from pipeline.listen import ListenRun, LocalSteps, PageSteps, SourceSummary, StoredPage, select_sources
+from pipeline.progress import ListenProgress, NoProgress
+from pipeline.records import Deduper, ScoredPage, score_records
+from pipeline.report import taxonomy_labels, write_report
+from pipeline.rescore import NO_BRAND, STEPS, RescoreSummary, parse_steps, rescore, rescore_steps
+from pipeline.scoring import ScorerFactory, get_scorer
+from pipeline.topics import fit_topics, refresh_topics, topic_terms
+
+__all__ = [
+    "NO_BRAND",
+    "STEPS",
+    "Deduper",
+    "ListenProgress",
+    "ListenRun",
+    "LocalSteps",
+    "NoProgress",
+    "PageSteps",
+    "RescoreSummary",
+    "ScoredPage",
+    "ScorerFactory",
+    "SourceSummary",
+    "StoredPage",
+    "fit_topics",
+    "get_scorer",
+    "parse_steps",
+    "refresh_topics",
+    "rescore",
+    "rescore_steps",
+    "score_records",
+    "select_sources",
+    "taxonomy_labels",
+    "topic_terms",
+    "write_report",
+]
