@@ -80,3 +80,12 @@ def test_a_contract_break_fails_lint_imports(tmp_path: Path, module: str, line: 
     result = _lint(tmp_path, contract)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "BROKEN" in result.stdout
+
+
+def test_pipeline_is_prefect_free(tmp_path: Path) -> None:
+    if not LINT_IMPORTS.exists():
+        pytest.skip("lint-imports is not installed (make install adds it)")
+    _copy_tree(tmp_path)
+    target = tmp_path / "pipeline" / "records.py"
+    target.write_text(target.read_text(encoding="utf-8") + "\nimport prefect  # noqa\n", encoding="utf-8")
+    assert _lint(tmp_path, "prefect-free").returncode == 1
