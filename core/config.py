@@ -399,7 +399,7 @@ def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
 
 
 def describe_fields(model: type[BaseModel] = Settings, prefix: str = "") -> list[tuple[str, str, str]]:
-    """(dotted name, type, description) for every field, for docs and ``voxpop config --explain``."""
+    """(dotted name, type, description) for every field, for docs and ``voxpop check --explain``."""
     rows: list[tuple[str, str, str]] = []
     for name, field in model.model_fields.items():
         ann = field.annotation

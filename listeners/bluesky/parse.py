@@ -9,6 +9,7 @@ from typing import Any
 
 from core.types import Mention
 from listeners.bluesky.options import PLATFORM
+from listeners.fields import count
 
 _POST_URI = re.compile(r"^at://(did:[a-z0-9]+:[A-Za-z0-9._:%-]+)/app\.bsky\.feed\.post/([A-Za-z0-9._:~-]{1,512})$")
 
@@ -23,14 +24,6 @@ def parse_datetime(value: Any, field: str) -> datetime:
         raise ValueError(f"{field} is not an RFC 3339 datetime: {value[:40]!r}") from None
     return (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).astimezone(UTC)
 
-
-def _count(post: Mapping[str, Any], key: str) -> int:
-    value = post.get(key)
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{key} must be a non-negative integer, not {str(value)[:20]!r}")
-    return value
 
 
 def _strong_ref_uri(reply: Mapping[str, Any], key: str) -> str:
@@ -78,9 +71,9 @@ def post_to_mention(post: Any) -> Mention:
         # readable handle reaches storage when authors are pseudonymised.
         url=f"https://bsky.app/profile/{did}/post/{rkey}",
         author=handle,
-        likes=_count(post, "likeCount"),
-        reposts=_count(post, "repostCount") + _count(post, "quoteCount"),
-        replies=_count(post, "replyCount"),
+        likes=count(post, "likeCount"),
+        reposts=count(post, "repostCount") + count(post, "quoteCount"),
+        replies=count(post, "replyCount"),
         thread_id=thread_id,
         parent_id=parent_id,
     )

@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.types import Mention
+from listeners.fields import count
 from listeners.x.options import PLATFORM
+
+METRICS = "public_metrics."  # where X keeps the counts; named in every count error
 
 TWEET_ID = re.compile(r"^[0-9]{1,20}$")
 
@@ -17,14 +20,6 @@ def _unescape(text: str) -> str:
     """X escapes ``&``, ``<`` and ``>`` in post text as HTML entities; undo exactly that."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
-
-def _count(metrics: Mapping[str, Any], key: str) -> int:
-    value = metrics.get(key)
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"public_metrics.{key} must be a non-negative integer, not {str(value)[:20]!r}")
-    return value
 
 
 def _opt_id(value: Any, field: str) -> str | None:
@@ -80,10 +75,10 @@ def tweet_to_mention(tweet: Any, usernames: Mapping[str, str]) -> Mention:
         created_at=created,
         url=f"https://x.com/{username}/status/{tweet_id}" if username else f"https://x.com/i/web/status/{tweet_id}",
         author=username,
-        likes=_count(metrics, "like_count"),
-        reposts=_count(metrics, "retweet_count") + _count(metrics, "quote_count"),
-        replies=_count(metrics, "reply_count"),
-        views=None if views is None else _count(metrics, "impression_count"),
+        likes=count(metrics, "like_count", prefix=METRICS),
+        reposts=count(metrics, "retweet_count", prefix=METRICS) + count(metrics, "quote_count", prefix=METRICS),
+        replies=count(metrics, "reply_count", prefix=METRICS),
+        views=None if views is None else count(metrics, "impression_count", prefix=METRICS),
         thread_id=_opt_id(tweet.get("conversation_id"), "conversation_id"),
         parent_id=parent,
     )

@@ -1,0 +1,16 @@
+"""Field checks the API parsers share: a source item's bad field raises ValueError naming it (then quarantined)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def count(item: Mapping[str, Any], key: str, *, prefix: str = "") -> int:
+    """An engagement count of ``item`` (missing: 0); anything but a non-negative integer is refused."""
+    value = item.get(key)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{prefix}{key} must be a non-negative integer, not {str(value)[:20]!r}")
+    return value
