@@ -27,6 +27,7 @@ of already-yielded ids per ``pages()`` call (queries overlap), and closing the c
 from __future__ import annotations
 
 import copy
+import itertools
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -36,6 +37,7 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast
 from pydantic import BaseModel, SecretStr
 
 from core.config import Settings, Source
+from core.redact import register_basic_auth
 from core.types import Mention, Page, Rejected
 from listeners.credentials import secret
 from listeners.normalize import BrandMatcher
@@ -161,8 +163,11 @@ class QueryListener(Generic[OptionsT, QueryT, ClientT]):
     def read_credentials(self) -> tuple[SecretStr, ...]:
         """Every secret in ``credentials`` order; ``voxpop check`` calls this to warn about missing ones."""
         blocks = self.options.model_dump(include={c.block_option for c in self.credentials})
-        return tuple(secret(self.name, c.env_var, options=blocks, block_option=c.block_option, hint=c.hint)
-                     for c in self.credentials)
+        secrets = tuple(secret(self.name, c.env_var, options=blocks, block_option=c.block_option, hint=c.hint)
+                        for c in self.credentials)
+        for user, password in itertools.pairwise(secrets):  # an id and its secret may travel as HTTP Basic auth
+            register_basic_auth(user.get_secret_value(), password.get_secret_value())
+        return secrets
 
     def client(self) -> ClientT:
         """An open API client with this source's credentials (a missing one raises MissingCredentialsError)."""

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from core.errors import MissingCredentialsError
+from core.redact import register
 
 _blocks_unchecked: contextvars.ContextVar[bool] = contextvars.ContextVar("voxpop_blocks_unchecked", default=False)
 
@@ -58,9 +59,11 @@ def secret(
                 f"source '{source}': cannot load Prefect Secret block '{block_name}' ({type(exc).__name__}); "
                 f"create it with `prefect block create secret` or set {env_var}"
             ) from None
+        register(str(value))
         return SecretStr(str(value))
     value = os.environ.get(env_var, "").strip()
     if not value:
         where = f" or name a Prefect Secret block in options.{block_option}" if block_option else ""
         raise MissingCredentialsError(f"source '{source}': {env_var} is not set{where}. {hint}")
+    register(value)  # from now on scrubbed from every error, log line and summary (core.redact)
     return SecretStr(value)

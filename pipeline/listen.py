@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from core.config import Settings
 from core.errors import MissingCredentialsError, VoxpopError
+from core.redact import scrub_value
 from core.types import Rejected
 from listeners import Normalizer, registry
 from pipeline.progress import ListenProgress, NoProgress
@@ -147,8 +148,10 @@ class ListenRun:
         """
         summaries = self.sources(names, skip_missing_credentials=skip_missing_credentials)
         topics = self.topics(summaries)
-        result = {"run_id": self.run_id, "storage": str(self.settings.storage.path),
-                  "sources": [asdict(s) for s in summaries], "total_stored": self.store.count(), "topics": topics}
+        # Scrubbed: an upstream error may echo a credential, and this summary is printed and stored by Prefect.
+        result = scrub_value({"run_id": self.run_id, "storage": str(self.settings.storage.path),
+                              "sources": [asdict(s) for s in summaries], "total_stored": self.store.count(),
+                              "topics": topics})
         failed = [f"{s.source}: {s.error}" for s in summaries if s.error]
         if topics and topics.get("error"):
             failed.append(f"topics: {topics['error']}")
