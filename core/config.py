@@ -141,8 +141,15 @@ class Privacy(_Model):
     )
     pseudonym_key: SecretStr | None = Field(
         default=None,
-        description="Key for the author hash. Set VOXPOP_PRIVACY__PSEUDONYM_KEY; without it a random key is "
-        "created once in <storage>/state/pseudonym.key (mode 0600).",
+        description="Key for the author hash. Set VOXPOP_PRIVACY__PSEUDONYM_KEY (or name a Prefect Secret block "
+        "in pseudonym_key_block); without either a random key is created once in pseudonym_key_file.",
+    )
+    pseudonym_key_block: str | None = Field(
+        default=None, description="Prefect Secret block holding the key (for workers on several machines).")
+    pseudonym_key_file: Path | None = Field(
+        default=None,
+        description="Where the generated key is kept (mode 0600), outside the dataset so a copy of the data "
+        "does not carry it. Default: $XDG_CONFIG_HOME/voxpop/keys/<project>-<hash of the storage path>.key.",
     )
 
     @field_validator("pseudonym_key")

@@ -1,12 +1,16 @@
 """The folders and files under a storage root, named once for every layer that reads or writes them.
 
-The store writes ``mentions/``, ``embeddings/`` and ``quarantine/``; cursors and the pseudonymisation key
-live in ``state/``. Readers (DuckDB views, the normaliser that needs the key, the pipeline that saves
-cursors) take their paths from here instead of spelling the layout again.
+The store writes ``mentions/``, ``embeddings/`` and ``quarantine/``; cursors live in ``state/``. The
+generated pseudonymisation key lives outside the dataset, in the user's config folder (``user_key_file``).
+Readers (DuckDB views, the normaliser that needs the key, the pipeline that saves cursors) take their paths
+from here instead of spelling the layout again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,9 +54,16 @@ class StoreLayout:
         return self.state / "cursors.json"
 
     @property
-    def pseudonym_key(self) -> Path:
-        """The generated pseudonymisation key, when none is configured."""
+    def legacy_pseudonym_key(self) -> Path:
+        """Where versions before 0.2 generated the key: inside the dataset (moved out on first use)."""
         return self.state / "pseudonym.key"
+
+    def user_key_file(self, project: str) -> Path:
+        """The generated key's default home: the user's config folder, never the dataset itself."""
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        digest = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:12]
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", project).strip("-.") or "voxpop"
+        return base / "voxpop" / "keys" / f"{safe}-{digest}.key"
 
     def partitions(self, folder: Path, key: str = PARTITION_KEY) -> list[Path]:
         """The Parquet files of ``folder`` in Hive-style ``key=value`` partitions, sorted."""

@@ -12,17 +12,24 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from core.config import Brand, Settings
+from core.config import MIN_PSEUDONYM_KEY_LENGTH, Brand, Settings
+from core.errors import ConfigError
 from core.layout import StoreLayout
+from core.redact import register
 from core.text import match_form, term_pattern, whole_word_terms
 from core.types import Mention
+from listeners.credentials import secret
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -91,17 +98,26 @@ class Pseudonymizer:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Pseudonymizer:
-        """Key from the environment / secret block, else a random key kept in the dataset's state dir."""
-        if settings.privacy.pseudonym_key is not None:
-            return cls(settings.privacy.pseudonym_key.get_secret_value().encode())
-        key_file = StoreLayout.of(settings.storage.path).pseudonym_key
+        """Key from the environment, else a Prefect Secret block, else a generated key kept outside the dataset.
+
+        Whoever copies the dataset must not get the key with it, or every ``author_hash`` could be recomputed
+        from a list of handles. A key that earlier versions generated inside the dataset is moved out on first
+        use, so existing hashes stay stable.
+        """
+        privacy = settings.privacy
+        if privacy.pseudonym_key is not None:
+            return cls(_checked(privacy.pseudonym_key.get_secret_value(), "VOXPOP_PRIVACY__PSEUDONYM_KEY"))
+        if privacy.pseudonym_key_block:
+            value = secret("privacy", "VOXPOP_PRIVACY__PSEUDONYM_KEY", options={"block": privacy.pseudonym_key_block},
+                           block_option="block", hint="")
+            return cls(_checked(value.get_secret_value(), f"Prefect Secret block {privacy.pseudonym_key_block}"))
+        layout = StoreLayout.of(settings.storage.path)
+        key_file = privacy.pseudonym_key_file or layout.user_key_file(settings.project)
         if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(FileExistsError):  # a concurrent first run won the race: use its key
-                fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(secrets.token_hex(32))
-        return cls(key_file.read_text(encoding="utf-8").strip().encode())
+            _create_key(key_file, layout.legacy_pseudonym_key)
+        key = _checked(key_file.read_text(encoding="utf-8"), str(key_file))
+        register(key.decode())
+        return cls(key)
 
     def __call__(self, platform: str, handle: str | None) -> str | None:
         """The pseudonym of ``handle`` on ``platform`` (None without a handle): stable for one key."""
@@ -109,6 +125,32 @@ class Pseudonymizer:
             return None
         ident = f"{platform}:{handle.strip().lstrip('@').casefold()}".encode()
         return hmac.new(self._key, ident, hashlib.sha256).hexdigest()[:16]
+
+
+def _checked(key: str, origin: str) -> bytes:
+    """The key as bytes; an empty or short one would make every author hash recomputable, so it is refused."""
+    if len(key.strip()) < MIN_PSEUDONYM_KEY_LENGTH:
+        raise ConfigError(f"the pseudonymisation key from {origin} is empty or shorter than "
+                          f"{MIN_PSEUDONYM_KEY_LENGTH} characters; restore it from a backup (author hashes depend on "
+                          "it) or, for a new dataset only, delete it so a new one is generated")
+    return key.strip().encode()
+
+
+def _create_key(key_file: Path, legacy: Path) -> None:
+    """Write a new random key (or move the one an older version left in the dataset), owner-only."""
+    key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    moved = legacy.exists()
+    value = legacy.read_text(encoding="utf-8").strip() if moved else secrets.token_hex(32)
+    with contextlib.suppress(FileExistsError):  # a concurrent first run won the race: use its key
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(value)
+            fh.flush()
+            os.fsync(fh.fileno())
+    if moved and key_file.read_text(encoding="utf-8").strip() == value:
+        legacy.unlink(missing_ok=True)
+        log.warning("moved the pseudonymisation key out of the dataset to %s (back it up: author hashes "
+                    "depend on it)", key_file)
 
 
 _X_HOSTS = {"x.com", "twitter.com", "www.x.com", "www.twitter.com", "mobile.x.com", "mobile.twitter.com"}

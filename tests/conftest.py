@@ -30,6 +30,15 @@ def _guarded_connect(self: socket.socket, address: Any) -> Any:
     raise RuntimeError(msg)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_config_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Generated pseudonymisation keys go to the user's config folder: a temporary one, never the real one."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)

@@ -9,6 +9,7 @@ import pytest
 
 from core.config import Source
 from core.errors import ConfigError, SourceError
+from core.layout import StoreLayout
 from listeners import BrandMatcher, FileListener, Normalizer, Pseudonymizer, QueryListener, parse_timestamp, registry
 
 
@@ -157,8 +158,9 @@ def test_normalizer_pseudonymises_and_counts(settings_factory: Any, tmp_path: Pa
     assert "ali" not in json.dumps(rows, default=str).lower().replace("pahalı", "")
     assert rows[0]["author_handle"] is None
     assert (norm.stats.kept, norm.stats.no_brand, norm.stats.excluded) == (2, 1, 1)
-    key_file = Path(settings.storage.path) / "state" / "pseudonym.key"
+    key_file = StoreLayout.of(settings.storage.path).user_key_file(settings.project)
     assert key_file.stat().st_mode & 0o777 == 0o600
+    assert not any(p.name.endswith(".key") for p in Path(settings.storage.path).rglob("*"))  # not in the data
     other = Pseudonymizer(b"another key")
     assert other("x", "@Ali") != rows[0]["author_hash"]
 
@@ -258,3 +260,24 @@ def test_saved_api_cursors_stay_readable_and_keep_their_shape(settings_factory: 
 
     assert bsky.load_cursors({"files": {}}).snapshot() == {"v": 1, "queries": {}}
     assert "ignoring a cursor without 'queries'" in caplog.text
+
+
+def test_a_key_left_in_the_dataset_is_moved_out_and_hashes_stay_stable(settings_factory: Any) -> None:
+    settings = settings_factory()
+    layout = StoreLayout.of(settings.storage.path)
+    layout.legacy_pseudonym_key.parent.mkdir(parents=True)
+    layout.legacy_pseudonym_key.write_text("legacy-key-" + "7" * 32, encoding="utf-8")
+    expected = Pseudonymizer(("legacy-key-" + "7" * 32).encode())("x", "ali")
+    assert Pseudonymizer.from_settings(settings)("x", "ali") == expected
+    assert not layout.legacy_pseudonym_key.exists()
+    assert layout.user_key_file(settings.project).read_text(encoding="utf-8") == "legacy-key-" + "7" * 32
+    assert Pseudonymizer.from_settings(settings)("x", "ali") == expected  # and again, from its new home
+
+
+@pytest.mark.parametrize("content", ["", "\n", "short"])
+def test_an_emptied_key_file_is_refused(settings_factory: Any, tmp_path: Path, content: str) -> None:
+    key_file = tmp_path / "my.key"
+    key_file.write_text(content, encoding="utf-8")
+    settings = settings_factory(privacy={"pseudonym_key_file": str(key_file)})
+    with pytest.raises(ConfigError, match="empty or shorter than 16"):
+        Pseudonymizer.from_settings(settings)
