@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PARTITION_KEY = "mention_date"
+_VIRTUAL_ROOTS = frozenset({"proc", "sys", "dev"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,20 @@ class StoreLayout:
     def of(cls, root: str | Path) -> StoreLayout:
         """The layout under ``root``."""
         return cls(Path(root))
+
+    def unusable(self) -> str | None:
+        """Why a store cannot live at ``root`` (a file, a virtual filesystem, no write access), else None."""
+        root = self.root.expanduser().resolve()
+        if root.exists() and not root.is_dir():
+            return f"storage.path {root} is a file; point it at a folder (it is created if missing)"
+        if root.parts[1:2] and root.parts[1] in _VIRTUAL_ROOTS:
+            return f"storage.path {root} is on the virtual filesystem /{root.parts[1]}; choose a folder on disk"
+        existing = next(p for p in (root, *root.parents) if p.exists())
+        if not existing.is_dir():
+            return f"storage.path {root} is under the file {existing}; choose a folder"
+        if not os.access(existing, os.W_OK | os.X_OK):
+            return f"storage.path {root}: no permission to write in {existing}; choose a folder you can write to"
+        return None
 
     @property
     def mentions(self) -> Path:

@@ -68,3 +68,24 @@ def test_named_secret_block_is_not_loaded(tmp_path: Path, monkeypatch: pytest.Mo
     code, output = _check(tmp_path, "  - {name: tw, type: x, options: {bearer_token_block: x-token}}\n")
     assert code == 0, output
     assert "warning" not in output
+
+
+@pytest.mark.parametrize(
+    ("storage", "extra", "expected"),
+    [
+        ("afile", "", "is a file; point it at a folder"),
+        ("/proc/voxpop", "", "is on the virtual filesystem /proc"),
+        ("afile/deeper", "", "is under the file"),
+        ("data", "model: {extra_aspects: {delivery: {terms: {en: 12}}}}\n",
+         "model.extra_aspects: aspect 'delivery': field 'terms' (en) must be a list of strings"),
+        ("data", "model: {extra_aspects: {fees: {terms: {en: [fee]}}}}\n", "model.extra_aspects: aspect 'fees'"),
+    ],
+)
+def test_check_rejects_an_unusable_store_and_bad_extra_aspects(tmp_path: Path, storage: str, extra: str,
+                                                                 expected: str) -> None:
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    cfg = tmp_path / "voxpop.yaml"
+    cfg.write_text(HEAD.replace("storage: {path: data}", f"storage: {{path: {storage}}}") + extra, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "-c", str(cfg)])
+    assert result.exit_code == 2
+    assert expected in " ".join(result.output.split())

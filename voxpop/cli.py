@@ -447,13 +447,22 @@ def check(
         out.print(table)
         return
 
+    from core.layout import StoreLayout  # noqa: PLC0415
     from listeners import registry  # noqa: PLC0415
+    from nlp.aspects import Taxonomy  # noqa: PLC0415
 
     try:
         settings = load_settings(config)
     except VoxpopError as exc:
         raise _fail(exc) from None
     errors: list[str] = []
+    unusable = StoreLayout.of(settings.storage.path).unusable()
+    if unusable:
+        errors.append(unusable)
+    try:  # the taxonomy the scorer will load, with the config's extra aspects
+        Taxonomy.pack(settings.model.taxonomy, extra=settings.model.extra_aspects)
+    except ValueError as exc:
+        errors.append(f"model.extra_aspects: {exc}")
     for src in settings.sources:  # built as `listen` builds them: the same option checks, no request made
         problems, warnings = registry.check(src, settings)
         if not src.enabled:  # listen never builds a disabled source; say what enabling it would hit
@@ -463,7 +472,7 @@ def check(
         for warning in warnings:
             console.print(f"[yellow]warning:[/] {escape(warning)}")
     if errors:
-        console.print(f"[bold red]error:[/] {escape(str(config))}: {len(errors)} problem(s) in sources")
+        console.print(f"[bold red]error:[/] {escape(str(config))}: {len(errors)} problem(s)")
         for line in errors:
             console.print(f"  - {escape(line)}", highlight=False)
         raise typer.Exit(code=2)
