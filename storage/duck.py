@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import duckdb
@@ -10,8 +9,6 @@ import duckdb
 from core.layout import StoreLayout
 from storage import tables
 from storage.legacy import refuse_old_layout
-
-log = logging.getLogger("voxpop.storage")
 
 
 def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
@@ -29,11 +26,6 @@ def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConn
     con = duckdb.connect(database)
     con.execute("SET TimeZone = 'UTC'")
     for name, table in tables.all_tables(layout).items():
-        snap = table.snapshot()
-        damaged = table.damaged(snap)
-        for f, reason in damaged:
-            log.warning("%s: left out damaged %s (%s); `voxpop listen` sets it aside", name, f.rel, reason)
-        skip = {f.rel for f, _ in damaged}
-        files = [f for f in snap.files if f.rel not in skip]
+        files = table.intact(table.snapshot().files)
         con.register(name, table.dataset(files) if files else table.table_schema.empty_table())
     return con

@@ -34,7 +34,8 @@ from core.files import write_atomic
 
 LOG_DIR = "_delta_log"
 RETENTION_HOURS = 24  # a reader holding an older snapshot for longer than this may miss a vacuumed file
-_CONFIG = {"delta.deletedFileRetentionDuration": f"interval {RETENTION_HOURS} hours"}
+# A checkpoint every 10 commits keeps opening a table cheap: a reader replays at most 10 small JSON commits.
+_CONFIG = {"delta.deletedFileRetentionDuration": f"interval {RETENTION_HOURS} hours", "delta.checkpointInterval": "10"}
 log = logging.getLogger("voxpop.storage")
 # Key column of each file, by table folder then file: files never change, so a process reads each once.
 _KEYS: dict[Path, dict[str, pa.Array]] = {}
@@ -54,13 +55,9 @@ class DataFile:
 class Snapshot:
     """The files of one table version (no files and version -1 before the first commit)."""
 
-    table: DeltaTable | None
+    table: DeltaTable | None  # the loaded log; commits on top of this snapshot go through it
     files: list[DataFile] = field(default_factory=list)
-
-    @property
-    def version(self) -> int:
-        """The table version this snapshot was read at."""
-        return self.table.version() if self.table is not None else -1
+    version: int = -1
 
     def by_partition(self) -> dict[str, list[DataFile]]:
         """Files grouped by partition value, partitions in order."""
@@ -79,6 +76,7 @@ class Table:
         self.partition = partition
         self.description = description
         self.table_schema = schema.append(pa.field(partition, pa.date32(), nullable=False))
+        self._log: DeltaTable | None = None  # loaded once, then brought up to date incrementally
 
     def exists(self) -> bool:
         """Whether the table has a transaction log (its first commit happened)."""
@@ -88,17 +86,21 @@ class Table:
         """The table's current version and its files."""
         if not self.exists():
             return Snapshot(None)
-        table = DeltaTable(str(self.folder))
+        if self._log is None:
+            self._log = DeltaTable(str(self.folder))
+        else:
+            self._log.update_incremental()
+        table = self._log
         actions = pa.table(table.get_add_actions(flatten=True))
         if not actions.num_rows:
-            return Snapshot(table)
+            return Snapshot(table, [], table.version())
         values = actions.column(f"partition.{self.partition}").to_pylist()
         names = actions.column_names
         rows = actions.column("num_records").to_pylist() if "num_records" in names else [None] * len(values)
         files = [DataFile(rel=rel, partition=v.isoformat() if isinstance(v, date) else str(v), size=size, rows=n)
                  for rel, v, size, n in zip(actions.column("path").to_pylist(), values,
                                             actions.column("size_bytes").to_pylist(), rows, strict=True)]
-        return Snapshot(table, files)
+        return Snapshot(table, files, table.version())
 
     def path(self, file: DataFile) -> Path:
         """Where ``file`` lies on disk."""
@@ -170,14 +172,14 @@ class Table:
                                            date.fromisoformat(f.partition), pa.date32())) for f in files]
         return ds.FileSystemDataset(fragments, self.table_schema, fmt, local)
 
-    def damaged(self, snapshot: Snapshot) -> list[tuple[DataFile, str]]:
-        """Files of ``snapshot`` that are gone or whose size differs from the log's (truncated, emptied).
+    def damaged(self, files: Sequence[DataFile]) -> list[tuple[DataFile, str]]:
+        """Those of ``files`` that are gone or whose size differs from the log's (truncated, emptied).
 
         A stat per file, so cheap enough for every connection; flipped bytes keep the size and are caught
         by the page checksums when read.
         """
         found = []
-        for f in snapshot.files:
+        for f in files:
             try:
                 size = self.path(f).stat().st_size
             except FileNotFoundError:
@@ -186,6 +188,13 @@ class Table:
             if size != f.size:
                 found.append((f, f"{size} bytes, the log recorded {f.size} (truncated or overwritten)"))
         return found
+
+    def intact(self, files: Sequence[DataFile]) -> list[DataFile]:
+        """``files`` without the damaged ones, each left out with a one-line warning (for readers)."""
+        bad = {f.rel: reason for f, reason in self.damaged(files)}
+        for rel, reason in bad.items():
+            log.warning("%s: left out damaged %s (%s); `voxpop listen` sets it aside", self.folder.name, rel, reason)
+        return [f for f in files if f.rel not in bad]
 
     def set_aside(self, snapshot: Snapshot, damaged: Sequence[tuple[DataFile, str]], to: Path) -> list[str]:
         """Move damaged files under ``to`` with a reason file, drop them from the table; one line each."""

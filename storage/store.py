@@ -83,7 +83,7 @@ class MentionStore:
         with self._lock:
             for table in tables.all_tables(self.layout).values():
                 snap = table.snapshot()
-                if bad := table.damaged(snap):
+                if bad := table.damaged(snap.files):
                     table.set_aside(snap, bad, self.root / "damaged")
                 table.vacuum()
             return sweep_temporaries(self.root, min_age_seconds)
@@ -103,10 +103,11 @@ class MentionStore:
         return [date.fromisoformat(d) for d in self._table.snapshot().by_partition()]
 
     def read(self, days: Iterable[date], columns: Sequence[str] | None = None) -> pa.Table:
-        """The mentions posted on ``days`` (missing days are skipped), optionally only some columns."""
+        """The mentions posted on ``days`` (missing days and damaged files are skipped), optionally some columns."""
         cols = list(columns) if columns is not None else None
         files = self._table.snapshot().by_partition()
-        parts = [self._table.read(f, cols) for day in sorted(set(days)) for f in files.get(day.isoformat(), [])]
+        wanted = [f for day in sorted(set(days)) for f in files.get(day.isoformat(), [])]
+        parts = [self._table.read(f, cols) for f in self._table.intact(wanted)]
         if not parts:
             schema = MENTION_SCHEMA if cols is None else pa.schema([MENTION_SCHEMA.field(c) for c in cols])
             return schema.empty_table()

@@ -85,7 +85,8 @@ class VectorTable:
         over those days is returned (``Embeddings.skipped`` counts the others).
         """
         files = self.table.snapshot().by_partition()
-        tables = [self.table.read(f) for day in sorted(set(days)) for f in files.get(day.isoformat(), [])]
+        wanted = [f for day in sorted(set(days)) for f in files.get(day.isoformat(), [])]
+        tables = [self.table.read(f) for f in self.table.intact(wanted)]
         table = pa.concat_tables(tables) if tables else self.table.schema.empty_table()
         sizes = pc.list_value_length(table["vector"]) if table.num_rows else pa.array([], pa.int32())
         counts = Counter(zip(table["encoder"].to_pylist(), sizes.to_pylist(), strict=True))

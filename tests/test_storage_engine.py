@@ -1,20 +1,28 @@
-"""The table engine under the store: one row per mention id across days, snapshot reads, stray folders.
+"""The table engine under the store: one row per mention id across days, snapshot reads, contained damage.
 
-Findings 2 and 5 of issue 19: a mention re-imported with a date on another UTC day was stored twice (dedupe
-looked only in the incoming row's day file), a stray ``mention_date=2026-13-01`` folder duplicated rows and
-crashed the views, and DuckDB readers failed while a writer replaced day files in place.
+Findings 2, 5 and 6 of issue 19: a mention re-imported with a date on another UTC day was stored twice
+(dedupe looked only in the incoming row's day file), a stray ``mention_date=2026-13-01`` folder duplicated
+rows and crashed the views, DuckDB readers failed while a writer replaced day files in place, and one
+damaged file broke every query while flipped bytes read back as silently wrong numbers.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from storage import MentionStore, connect
-from tests.test_storage import rec
+import duckdb
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from core.errors import StorageError
+from storage import MentionStore, Rejected, connect
+from tests.test_storage import T0, rec
 
 
 def test_reimport_dated_one_utc_day_later_keeps_one_row_per_id(tmp_path: Path) -> None:
@@ -95,3 +103,63 @@ def test_duckdb_readers_never_fail_while_a_writer_commits(tmp_path: Path) -> Non
     assert reads >= 200
     assert writes >= 10
     assert failures == [], f"{len(failures)} of {reads} reads failed, e.g. {failures[:3]}"
+
+
+def test_a_truncated_day_file_breaks_no_other_day(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Finding 6: a truncated or emptied file broke every query and report; now it is left out, then set aside."""
+    store = MentionStore(tmp_path)
+    store.upsert([rec(i, day_offset=i % 3) for i in range(30)])
+    damaged = store.partition_path(T0.date())
+    damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 2])
+    (store.partition_path(T0.date() + timedelta(days=1))).write_bytes(b"")
+    with caplog.at_level(logging.WARNING, logger="voxpop.storage"), connect(tmp_path) as con:
+        assert con.execute("SELECT count(*), min(mention_date) FROM mentions").fetchone() == (10, T0.date()
+                                                                                             + timedelta(days=2))
+    assert sum("left out damaged" in r.getMessage() for r in caplog.records) == 2
+    assert store.read(store.days()).num_rows == 10  # topics and rescore read what is intact
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="voxpop.storage"):
+        assert MentionStore(tmp_path).recover() == 0
+    lines = [r.getMessage() for r in caplog.records if "set aside" in r.getMessage()]
+    assert len(lines) == 2
+    assert all("\n" not in line and "re-run collection for 2026-10-2" in line for line in lines)
+    aside = sorted((tmp_path / "damaged").rglob("*.reason.txt"))
+    assert len(aside) == 2
+    assert "truncated or overwritten" in aside[0].read_text(encoding="utf-8")
+    assert store.days() == [T0.date() + timedelta(days=2)]
+    assert store.upsert([rec(1)]).inserted == 1  # the day can be collected again
+    with connect(tmp_path) as con:
+        assert con.execute("SELECT count(*) FROM mentions").fetchone() == (11,)
+
+
+def test_flipped_bytes_fail_loudly_instead_of_reading_wrong(tmp_path: Path) -> None:
+    """Finding 6: two flipped bytes silently changed a sentiment_score; page checksums now catch them."""
+    store = MentionStore(tmp_path)
+    rng = np.random.default_rng(0)
+    store.upsert([rec(i, sentiment_score=float(rng.uniform(-1, 1))) for i in range(200)])
+    path = store.files()[0]
+    good = pq.read_table(path, columns=["sentiment_score"]).column(0).to_pylist()
+    meta = pq.ParquetFile(path).metadata.row_group(0)
+    col = next(meta.column(i) for i in range(meta.num_columns) if meta.column(i).path_in_schema == "sentiment_score")
+    at = (col.dictionary_page_offset or col.data_page_offset) + col.total_compressed_size // 2
+    raw = bytearray(path.read_bytes())
+    raw[at] ^= 0xFF
+    raw[at + 1] ^= 0xFF
+    path.write_bytes(bytes(raw))  # same size: only the checksum can tell
+    unverified = pq.read_table(path, columns=["sentiment_score"]).column(0).to_pylist()
+    assert unverified != good  # what a reader without checksums gets: other numbers, no error
+    with connect(tmp_path) as con, pytest.raises(duckdb.Error, match="CRC checksum verification failed"):
+        con.execute("SELECT sum(sentiment_score) FROM mentions").fetchone()
+    with pytest.raises(StorageError, match="Move the file aside"):
+        store.read(store.days())
+
+
+def test_a_garbled_quarantine_file_blocks_nothing(tmp_path: Path) -> None:
+    store = MentionStore(tmp_path)
+    store.quarantine([Rejected("t", "bad", {"a": 1})], run_id="r")
+    store.quarantine_files()[0].write_bytes(b"garbage")
+    store.upsert([rec(1)], source="t")
+    assert store.quarantine([Rejected("t", "worse", {"b": 2})], run_id="r") == 1
+    with connect(tmp_path) as con:
+        assert con.execute("SELECT count(*) FROM mentions").fetchone() == (1,)
+        assert con.execute("SELECT reason FROM quarantine").fetchall() == [("worse",)]
