@@ -67,8 +67,10 @@ def legacy_files(layout: StoreLayout) -> dict[str, list[Path]]:
     for name, table in tables.all_tables(layout).items():
         if table.exists():
             continue
+        # Old names: part-0.parquet per day, <hash>.parquet in the quarantine; the engine writes part-<id>.parquet
+        # (a table whose first commit never happened has only those, and is no old store).
         files = sorted(p for p in table.folder.glob(f"{_keys(name)}=*/*.parquet")
-                       if name == "quarantine" or p.name == "part-0.parquet")
+                       if p.name == "part-0.parquet" or (name == "quarantine" and not p.name.startswith("part-")))
         if files:
             found[name] = files
     return found

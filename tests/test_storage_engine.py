@@ -136,8 +136,8 @@ def test_flipped_bytes_fail_loudly_instead_of_reading_wrong(tmp_path: Path) -> N
     """Finding 6: two flipped bytes silently changed a sentiment_score; page checksums now catch them."""
     store = MentionStore(tmp_path)
     rng = np.random.default_rng(0)
-    store.upsert([rec(i, sentiment_score=float(rng.uniform(-1, 1))) for i in range(200)])
-    path = store.files()[0]
+    store.upsert([rec(i, sentiment_score=float(rng.uniform(-1, 1))) for i in range(200)] + [rec(500, day_offset=1)])
+    path = store.partition_path(T0.date())
     good = pq.read_table(path, columns=["sentiment_score"]).column(0).to_pylist()
     meta = pq.ParquetFile(path).metadata.row_group(0)
     col = next(meta.column(i) for i in range(meta.num_columns) if meta.column(i).path_in_schema == "sentiment_score")
@@ -148,8 +148,11 @@ def test_flipped_bytes_fail_loudly_instead_of_reading_wrong(tmp_path: Path) -> N
     path.write_bytes(bytes(raw))  # same size: only the checksum can tell
     unverified = pq.read_table(path, columns=["sentiment_score"]).column(0).to_pylist()
     assert unverified != good  # what a reader without checksums gets: other numbers, no error
-    with connect(tmp_path) as con, pytest.raises(duckdb.Error, match="CRC checksum verification failed"):
-        con.execute("SELECT sum(sentiment_score) FROM mentions").fetchone()
+    with connect(tmp_path) as con:
+        with pytest.raises(duckdb.Error, match="CRC checksum verification failed"):
+            con.execute("SELECT sum(sentiment_score) FROM mentions").fetchone()
+        other = con.execute("SELECT count(*) FROM mentions WHERE mention_date = ?", [T0.date() + timedelta(days=1)])
+        assert other.fetchone() == (1,)  # the damaged day's file is not even opened
     with pytest.raises(StorageError, match="Move the file aside"):
         store.read(store.days())
 
