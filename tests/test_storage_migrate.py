@@ -124,6 +124,10 @@ def test_migrate_command(tmp_path: Path) -> None:
     cfg = tmp_path / "voxpop.yaml"
     cfg.write_text("project: T\nbrands: [{name: Narmart, keywords: [Narmart]}]\nstorage: {path: data}\n",
                    encoding="utf-8")
+    refused = CliRunner().invoke(app, ["query", "-c", str(cfg), "SELECT count(*) FROM mentions"])
+    assert refused.exit_code == 2
+    assert "old day-file layout" in refused.output
+    assert "Traceback" not in refused.output
     first = CliRunner().invoke(app, ["migrate", "-c", str(cfg)])
     assert first.exit_code == 0, first.output
     assert "mentions: 35 rows in 4 day files -> 30 rows (5 stored twice, now once)" in first.output
