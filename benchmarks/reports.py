@@ -1,7 +1,7 @@
 """Report build time and peak memory over a large generated dataset (default 1,000,000 mentions, 90 days).
 
-The dataset is written straight to the Parquet layout (day partitions, the storage schema) so the run
-measures the report, not the writer. The report runs in a child process so its peak RSS is its own.
+The dataset is written straight to the mentions Delta table (one file per day, one commit) so the run
+measures the report, not the writer's merge. The report runs in a child process so its peak RSS is its own.
 
     python benchmarks/reports.py [--rows 1000000] [--days 90]
 """
@@ -22,13 +22,14 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core.languages import HOME_LANGUAGES  # noqa: E402
-from storage import MENTION_SCHEMA, PARTITION_KEY, SCHEMA_VERSION  # noqa: E402
+from core.layout import StoreLayout  # noqa: E402
+from storage import MENTION_SCHEMA, SCHEMA_VERSION  # noqa: E402
+from storage.tables import mentions  # noqa: E402
 
 BRANDS = [("Narmart", False, 0.5), ("Tezbazar", True, 0.3), ("Lumo", True, 0.2)]
 ASPECTS = ["delivery", "price", "support", "quality", "website_app", "payment", "returns", "stock"]
@@ -54,6 +55,8 @@ def topics(rng: np.random.Generator, progress: float, n: int) -> list[str | None
 def generate(root: Path, rows: int, days: int, seed: int = 0) -> None:
     """Write ``rows`` synthetic scored mentions over ``days`` days, one Parquet file per day."""
     rng = np.random.default_rng(seed)
+    target = mentions(StoreLayout.of(root))
+    adds = []
     start = date(2026, 1, 1)
     # A delivery surge for the first brand in the last third, so spikes and growth have work to do.
     weights = np.ones(days)
@@ -92,14 +95,13 @@ def generate(root: Path, rows: int, days: int, seed: int = 0) -> None:
                                 for p in probs],
             "aspects": aspects, "is_pain_point": [s == 0 and bool(a) for s, a in zip(sentiment, aspects, strict=True)],
             "topic": topics(rng, d / max(days - 1, 1), n), "model_version": ["bench"] * n, "run_id": ["bench"] * n,
-            "schema_version": np.full(n, SCHEMA_VERSION, np.int16),
+            "schema_version": np.full(n, SCHEMA_VERSION, np.int16), "extras": [None] * n,
         }
         cols["platform"] = rng.choice(PLATFORMS, size=n).tolist()
         cols["mention_id"] = [f"{p}:{i}" for p, i in zip(cols["platform"], ids, strict=True)]
         table = pa.Table.from_pydict(cols, schema=MENTION_SCHEMA)
-        out = root / "mentions" / f"{PARTITION_KEY}={day.isoformat()}" / "part-0.parquet"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, out, compression="zstd")
+        adds.append(target.write(table, day.isoformat()))
+    target.commit(target.snapshot(), adds, [])
 
 
 def child(root: Path, days: int) -> None:

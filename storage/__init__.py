@@ -1,9 +1,10 @@
-"""Storage layer: the Parquet data contract, the idempotent writer, cursors and the DuckDB views."""
+"""Storage layer: the data contract, the Delta tables and their idempotent writer, cursors, the DuckDB views."""
 
 from core.layout import PARTITION_KEY
 from core.types import REASON_CODES, Rejected, reason_code
 from storage.cursors import CursorStore
 from storage.duck import connect
+from storage.legacy import Migration, migrate
 from storage.schema import (
     MENTION_FIELDS,
     MENTION_SCHEMA,
@@ -26,10 +27,12 @@ __all__ = [
     "CursorStore",
     "Embeddings",
     "MentionStore",
+    "Migration",
     "Rejected",
     "WriteResult",
     "connect",
     "embedding_schema",
+    "migrate",
     "reason_code",
     "validate_record",
 ]

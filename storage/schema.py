@@ -67,17 +67,20 @@ MENTION_SCHEMA = pa.schema(
     metadata={"voxpop.schema_version": str(SCHEMA_VERSION)},
 )
 
-def embedding_schema(dim: int) -> pa.Schema:
-    """Schema of the embeddings dataset: one float16 sentence vector per mention.
+def embedding_schema(dim: int | None = None) -> pa.Schema:
+    """Schema of the embeddings table: one sentence vector per mention (``dim``: the encoder's size, if known).
 
-    float16 halves the bytes of float32; its rounding is far below the encoder's own noise.
+    Delta Lake has neither half floats nor fixed-size lists, so a vector is a ``list<float32>`` whose values
+    are rounded to float16 precision: far below the encoder's own noise, and zstd then stores the zeroed low
+    mantissa bits in about the bytes float16 took. Vectors of every size share the table.
     """
+    size = f", {dim} values" if dim else ""
     return pa.schema(
         [
             pa.field("mention_id", pa.string(), nullable=False, metadata={"description": "key into mentions"}),
             pa.field("encoder", pa.string(), nullable=False, metadata={"description": "encoder that made it"}),
-            pa.field("vector", pa.list_(pa.float16(), dim), nullable=False,
-                     metadata={"description": "L2-normalised sentence embedding"}),
+            pa.field("vector", pa.list_(pa.float32()), nullable=False,
+                     metadata={"description": f"L2-normalised sentence embedding{size}, float16 precision"}),
         ],
         metadata={"voxpop.schema_version": str(SCHEMA_VERSION)},
     )

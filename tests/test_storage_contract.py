@@ -11,14 +11,16 @@ from typing import Any
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from deltalake import DeltaTable
 
+from core.errors import StorageError
 from listeners import FileListener
-from storage import MentionStore, Rejected, connect, reason_code
+from storage import MentionStore, Rejected, connect, migrate, reason_code
 from tests.test_storage import rec
+from tests.test_storage_migrate import write_old_layout
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -52,28 +54,32 @@ def bank_store(tmp_path: Path) -> Path:
 
 
 def test_pandas_reads_mention_date_as_a_date(bank_store: Path) -> None:
-    df = pd.read_parquet(bank_store / "mentions")
+    df = DeltaTable(bank_store / "mentions").to_pandas()
     cutoff = datetime.date(2026, 11, 22)
     recent = df[df["mention_date"] >= cutoff]  # raised TypeError on a string category before
     assert len(recent) == 6
     assert set(recent["mention_date"]) == {datetime.date(2026, 11, 22), datetime.date(2026, 11, 23)}
     assert (df["mention_date"] == df["created_at"].dt.date).all()
-    some = pd.read_parquet(bank_store / "mentions", columns=["mention_id", "mention_date"])
+    some = DeltaTable(bank_store / "mentions").to_pandas(columns=["mention_id", "mention_date"])
     assert (some["mention_date"] < cutoff).sum() == 6
-    emb = pd.read_parquet(bank_store / "embeddings")
+    emb = DeltaTable(bank_store / "embeddings").to_pandas()
     assert (emb["mention_date"] >= cutoff).sum() == 6
-    glob = str(bank_store / "mentions" / "*" / "*.parquet")
-    typ = duckdb.execute("SELECT DISTINCT typeof(mention_date) FROM read_parquet(?, hive_partitioning = true)",
-                         [glob])
-    assert typ.fetchall() == [("DATE",)]
-    # the sidecar is a real Parquet schema with the partition column typed
-    assert pq.read_schema(bank_store / "mentions" / "_common_metadata").field("mention_date").type == pa.date32()
+    con = duckdb.connect()  # DuckDB without an extension: the snapshot as a pyarrow dataset
+    con.register("mentions", DeltaTable(bank_store / "mentions").to_pyarrow_dataset())
+    assert con.execute("SELECT DISTINCT typeof(mention_date) FROM mentions").fetchall() == [("DATE",)]
+    # the log's schema has the partition column typed, and every column documented
+    schema = pa.schema(DeltaTable(bank_store / "mentions").schema().to_arrow())
+    assert schema.field("mention_date").type == pa.date32()
+    assert schema.field("likes").metadata[b"description"] == b"likes / upvotes / reactions"
 
 
-def test_common_metadata_is_added_to_an_older_store(bank_store: Path) -> None:
-    (bank_store / "mentions" / "_common_metadata").unlink()
-    MentionStore(bank_store).recover()
-    assert pd.read_parquet(bank_store / "mentions")["mention_date"].iloc[0] == datetime.date(2026, 11, 20)
+def test_an_older_store_reads_as_dates_once_migrated(tmp_path: Path) -> None:
+    root = tmp_path / "voxpop-data"
+    write_old_layout(root, [bank_rec(i, day=i % 4) for i in range(12)])
+    with pytest.raises(StorageError, match="voxpop migrate"):
+        MentionStore(root)
+    migrate(root)
+    assert DeltaTable(root / "mentions").to_pandas()["mention_date"].min() == datetime.date(2026, 11, 20)
 
 
 def _blocks(lang: str) -> list[str]:
@@ -150,6 +156,9 @@ def test_old_quarantine_files_still_read(tmp_path: Path) -> None:
     target = tmp_path / "quarantine" / "date=2026-11-20" / "old.parquet"
     target.parent.mkdir(parents=True)
     pq.write_table(old, target)
+    with pytest.raises(StorageError, match="voxpop migrate"):
+        connect(tmp_path)
+    migrate(tmp_path)
     with connect(tmp_path) as con:
         assert con.execute("SELECT reason_code, location, source FROM quarantine").fetchall() == [
             (None, None, "bank-csv")]

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from deltalake import DeltaTable
 
 from core.errors import ModelError
 from nlp import Scorer, TopicModel, TopicTokenizer
@@ -310,12 +311,12 @@ def test_embeddings_round_trip_and_are_idempotent(tmp_path: Path) -> None:
     again = store.embeddings(store.days())
     assert sorted(again.ids) == sorted(emb.ids)
     assert not again.vectors[again.ids.index("x:0")].any()
-    files = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "embeddings").rglob("*.parquet"))
-    assert files == ["embeddings/mention_date=2026-10-24/part-0.parquet",
-                     "embeddings/mention_date=2026-10-25/part-0.parquet"]
-    with connect(tmp_path) as con:  # analysts can join them
-        n = con.execute("SELECT count(*) FROM mentions JOIN read_parquet($1) "
-                        "USING (mention_id)", [f"{tmp_path}/embeddings/*/*.parquet"]).fetchone()
+    current = DeltaTable(tmp_path / "embeddings").file_uris()
+    files = sorted(Path(f).parent.relative_to(tmp_path).as_posix() for f in current)
+    assert files == ["embeddings/mention_date=2026-10-24", "embeddings/mention_date=2026-10-25"]  # one file a day
+    with connect(tmp_path) as con:  # analysts can join them (docs/schema.md: the table's snapshot, no glob)
+        con.register("vectors", DeltaTable(tmp_path / "embeddings").to_pyarrow_dataset())
+        n = con.execute("SELECT count(*) FROM mentions JOIN vectors USING (mention_id)").fetchone()
     assert n == (6,)
 
 

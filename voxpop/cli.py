@@ -483,3 +483,24 @@ def check(
 def main() -> None:  # pragma: no cover - console entry point
     """Entry point for ``python -m voxpop``."""
     app()
+
+
+@app.command()
+def migrate(config: ConfigOpt = Path("voxpop.yaml")) -> None:
+    """Convert a store of the old day-file layout into Delta tables (once; safe to run again)."""
+    from core.config import load_settings  # noqa: PLC0415
+    from storage import migrate as run_migrate  # noqa: PLC0415 - pyarrow and deltalake load on use
+
+    try:
+        done = run_migrate(load_settings(config).storage.path)
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+    if not done.tables:
+        out.print(f"{done.root} is already in the Delta layout; nothing to do")
+        return
+    for t in done.tables:
+        twice = f" ({t.merged} stored twice, now once)" if t.merged else ""
+        out.print(f"{t.name}: {t.rows_before} rows in {t.files} day files -> {t.rows_after} rows{twice}", markup=False)
+        for line in t.skipped:
+            out.print(f"  skipped {line}", markup=False)
+    out.print(f"old folders kept in {done.kept_in}; delete them once you are satisfied", markup=False)
