@@ -185,3 +185,21 @@ def test_a_stored_record_clears_its_stale_quarantine_entry(tmp_path: Path) -> No
     assert left == [("bank-csv", "/in/kapital.csv:4"), ("other-src", "/in/kapital.csv:3")]
     rows = [json.loads(r) for f in store.quarantine_files() for r in pq.read_table(f)["record"].to_pylist()]
     assert len(rows) == 2
+
+
+def test_readme_query_recipes_run_against_a_store(bank_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Querying it"):readme.index("The report's figures come from")]
+    python = [b for b in re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL) if "DeltaTable" in b]
+    assert python
+    sql = [s.strip() for b in re.findall(r"```sql\n(.*?)```", section, flags=re.DOTALL) for s in b.split(";")
+           if s.strip() and not all(line.strip().startswith("--") for line in s.strip().splitlines())]
+    monkeypatch.chdir(bank_store.parent)
+    (bank_store.parent / "voxpop-demo").mkdir()
+    (bank_store.parent / "voxpop-demo" / "data").symlink_to(bank_store)
+    for block in python:
+        exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - our own docs, run as written
+    with connect(bank_store) as con:
+        for query in sql:
+            con.execute(query).fetchall()
+    assert len(sql) >= 3
