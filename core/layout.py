@@ -45,22 +45,22 @@ class StoreLayout:
 
     @property
     def mentions(self) -> Path:
-        """Scored mentions, one Parquet file per ``mention_date`` partition."""
+        """Scored mentions: a Delta table partitioned by ``mention_date`` (its log says which files are current)."""
         return self.root / "mentions"
 
     @property
     def embeddings(self) -> Path:
-        """Sentence vectors of stored mentions, partitioned like them."""
+        """Sentence vectors of stored mentions: a Delta table partitioned like them."""
         return self.root / "embeddings"
 
     @property
     def quarantine(self) -> Path:
-        """Records that broke the contract, partitioned by the day they were rejected."""
+        """Records that broke the contract: a Delta table partitioned by the day they were rejected."""
         return self.root / "quarantine"
 
     @property
     def state(self) -> Path:
-        """Cursors, the writer lock and the generated pseudonymisation key."""
+        """Cursors and the writer lock (the generated pseudonymisation key lives outside the dataset)."""
         return self.root / "state"
 
     @property
@@ -79,12 +79,3 @@ class StoreLayout:
         digest = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:12]
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", project).strip("-.") or "voxpop"
         return base / "voxpop" / "keys" / f"{safe}-{digest}.key"
-
-    def partitions(self, folder: Path, key: str = PARTITION_KEY) -> list[Path]:
-        """The Parquet files of ``folder`` in Hive-style ``key=value`` partitions, sorted."""
-        return sorted(folder.glob(f"{key}=*/*.parquet"))
-
-    @staticmethod
-    def glob(folder: Path, key: str = PARTITION_KEY) -> str:
-        """The glob pattern matching ``partitions(folder, key)``, for DuckDB's ``read_parquet``."""
-        return str(folder / f"{key}=*" / "*.parquet")
