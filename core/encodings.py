@@ -28,6 +28,7 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
 LEGACY = ("cp1254", "cp1252", "cp1251", "koi8_r", "cp866")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _HIGH = bytes(range(0x80, 0x100))
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def _escape_bytes(exc: UnicodeError) -> tuple[str, int]:
@@ -60,9 +61,10 @@ def decode(data: bytes, encoding: str = AUTO) -> tuple[str, str]:
     """``data`` as text, and the encoding it was read with; bytes it cannot read become U+DC00 + byte.
 
     ``auto``: a byte-order mark decides; else UTF-16 when every other byte is NUL; else UTF-8 when the file
-    is valid UTF-8 or its valid multi-byte sequences outnumber the bytes that are not (a UTF-8 export with a
-    few bad bytes); else the code page of ``LEGACY`` that charset-normalizer finds most plausible, unless
-    most of its non-ASCII characters would be stray letters (then UTF-8: the high bytes are bad bytes).
+    is valid UTF-8 or the bytes of its UTF-8-shaped sequences are at least as many as the high bytes outside
+    them (a UTF-8 export with a few bad bytes); else the code page of ``LEGACY`` that charset-normalizer
+    finds most plausible, unless most of its non-ASCII characters would be stray letters (then UTF-8: the
+    high bytes are bad bytes).
     """
     if encoding != AUTO:
         return data.decode(encoding, errors=_ESCAPE), encoding
@@ -75,12 +77,13 @@ def decode(data: bytes, encoding: str = AUTO) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    text = data.decode("utf-8", errors=_ESCAPE)
-    bad = len(_SURROGATE.findall(text))
-    high = len(data) - len(data.translate(None, _HIGH))
-    if high - bad >= bad:
-        return text, "utf-8"
-    return _legacy(data) or (text, "utf-8")
+    # Bytes in UTF-8-shaped sequences (surrogates too: CESU-8 from Java or MySQL's utf8 is still UTF-8 gone
+    # wrong, not a code page) against the high bytes outside them.
+    rest = _UTF8_SEQUENCE.sub(b"", data)
+    bad = len(rest) - len(rest.translate(None, _HIGH))
+    if len(data) - len(rest) >= bad:
+        return data.decode("utf-8", errors=_ESCAPE), "utf-8"
+    return _legacy(data) or (data.decode("utf-8", errors=_ESCAPE), "utf-8")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

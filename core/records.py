@@ -101,6 +101,8 @@ def _loads(text: str) -> Any:
         return json.loads(text, object_pairs_hook=_pairs)
     except json.JSONDecodeError as exc:
         return BadRow(f"invalid JSON: {exc.msg}")
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return BadRow(f"invalid JSON: {exc}")
     except RecursionError:
         return BadRow("invalid JSON: nested too deeply (arrays or objects more than ~1,000 levels deep)")
 
@@ -135,6 +137,8 @@ def _json_array(text: str) -> Iterator[tuple[int, Row]]:
     except json.JSONDecodeError as exc:
         raise ValueError(f"is not valid JSON ({exc.msg} at line {exc.lineno}); "
                          "export one JSON object per line or a valid JSON array") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ValueError(f"is not valid JSON ({exc})") from None
     except RecursionError:
         items = list(_array_items(text))  # one item too deep: parse the others one by one
     if not isinstance(items, list):
@@ -202,6 +206,9 @@ def read_texts(path: str | Path, encoding: str = AUTO) -> list[TextRow]:
     if fmt in {"csv", "tsv"}:
         lift_csv_limit()
         header = next(csv.reader(io.StringIO(text, newline=""), delimiter="\t" if fmt == "tsv" else ","), [])
+        if m := BAD_BYTE.search("".join(header)):
+            raise SourceError(f"{path}: the header is not valid {label(used)} (byte 0x{ord(m.group()) - 0xDC00:02x}); "
+                              "fix it or pass --encoding")
         fields = [f.strip().lower() for f in header]
         if "text" not in fields:
             raise SourceError(f"{path} has no 'text' column (columns: {', '.join(fields) or 'none'})")

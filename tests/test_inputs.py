@@ -358,3 +358,15 @@ def test_listen_stores_every_good_row_and_counts_the_bad_one(tmp_path: Path, mon
         assert con.execute("SELECT location FROM quarantine").fetchall() == [(f"{folder / 'b.jsonl'}:11",)]
     again = listen_mod.listen(config=str(cfg))["sources"][0]
     assert (again["fetched"], again["inserted"], again["quarantined"]) == (0, 0, 0)
+
+
+def test_score_explains_a_header_it_cannot_read(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_bytes("id,t\udc80xt\n1,çox yaxşı\n".encode("utf-8", "surrogateescape"))
+    result = CliRunner().invoke(app, ["score", str(src), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 2  # voxpop's error exit, with a one-line message
+    assert not isinstance(result.exception, UnicodeError)
+    assert "the header is not valid UTF-8 (byte 0x80)" in result.output
+    result = CliRunner().invoke(app, ["score", str(src), "-o", str(tmp_path / "o.jsonl"), "--encoding", "utf-9"])
+    assert result.exit_code == 2  # voxpop's error exit, with a one-line message
+    assert "not a known text encoding" in result.output

@@ -253,7 +253,7 @@ class FileListener:
             ident = f"{path.name}\x00{when}\x00{text}\x00{occurrence}"
             if url:  # a link names the post itself: the same post in two exports is one mention
                 ident = f"url\x00{normalize_url(url)}"
-            native = hashlib.sha1(ident.encode(), usedforsecurity=False).hexdigest()[:20]
+            native = hashlib.sha1(ident.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()[:20]
         views = self._column(row, "views")
         mention = Mention(
             platform=platform,

@@ -1,7 +1,9 @@
-"""Values in exports as Mention fields: platform names, links, dates in many shapes, counts and extra columns.
+"""Values in exports as Mention fields: platform names, links, ids, dates in many shapes, counts and extras.
 
 Exports name the same store in many spellings and write dates day-first or month-first; these helpers turn
-one cell into one field and raise ValueError with the reason when they cannot.
+one cell into one field and raise ValueError with the reason when they cannot. They never guess a value
+into shape: a fractional count, a list as id or a date outside ``EARLIEST``..tomorrow is refused, not
+rounded, stringified or kept.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, tzinfo
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -126,7 +129,7 @@ def extra_value(value: Any, kind: str, name: str) -> str | None:
     text = str(value).strip()
     try:
         if kind == "int":
-            number = _integer(text)
+            number = _integer(text if isinstance(value, str) else value)  # a float keeps its precision check
             if number is None:
                 raise ValueError
             return str(number)
@@ -154,30 +157,30 @@ def count(value: Any, name: str) -> int:
     if number < 0:
         raise ValueError(f"{name} must be a non-negative integer, not {number}")
     if number >= MAX_COUNT:
-        raise ValueError(f"{name} must be a non-negative integer below 2**63, not {number}")
+        digits = str(number)
+        raise ValueError(f"{name} must be a non-negative integer below 2**63, not {digits[:20]}"
+                         f"{'...' if len(digits) > 20 else ''}")
     return number
 
 
 def _integer(value: Any) -> int | None:
-    """``value`` as an int when it is one (``3``, ``3.0``, ``"3"``, ``"3.0"``, ``"3e2"``), else None.
+    """``value`` as an int when it is exactly one (``3``, ``3.0``, ``"3"``, ``"3.0"``, ``"3e2"``), else None.
 
-    A fraction is not rounded (likes 1.7 are no count), nor is a float past 2**53 trusted to its last digit.
+    A fraction is not rounded (likes 1.7 are no count), and a float from 2**53 on is refused: it may already
+    have lost its last digits. Text is read as a decimal, so ``"9007199254740993"`` keeps every digit.
     """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            try:
-                value = float(value)
-            except ValueError:
-                return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else None
+    try:
+        number = Decimal(value.strip()) if isinstance(value, str) else None
+    except InvalidOperation:
+        return None
+    # 1e999999999 must not become a billion digits: anything past 1e30 is no count anyway
+    if number is None or not number.is_finite() or number.adjusted() > 30:
+        return None
+    return int(number) if number == number.to_integral_value() else None
 
 
 def as_id(value: Any, name: str, *, numbers: bool = True) -> str | None:
