@@ -1,12 +1,15 @@
 """Per-source cursors (since_id, time watermark, file offsets), saved only after data is durable.
 
 The flow calls ``save`` after ``MentionStore.upsert`` returned, so a crash between the two re-collects
-a page (harmless: the upsert is idempotent) and never skips one.
+a page (harmless: the upsert is idempotent) and never skips one. A file that is not a JSON object stops
+the run with what to do; one source's cursor of the wrong shape is ignored with a warning (that source
+collects from the start again, which the idempotent upsert makes safe).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,8 @@ from filelock import FileLock
 
 from core.errors import StorageError
 from core.files import write_text_atomic
+
+log = logging.getLogger(__name__)
 
 
 class CursorStore:
@@ -28,16 +33,27 @@ class CursorStore:
         if not self.path.exists():
             return {}
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise StorageError(
                 f"{self.path} is corrupt ({exc}); delete it to re-collect from the start "
                 "(safe: writes are idempotent)"
             ) from exc
+        if not isinstance(data, dict):
+            raise StorageError(
+                f"{self.path} is not a JSON object of {{source: cursor}} (it holds a {type(data).__name__}); "
+                "delete it to re-collect from the start (safe: writes are idempotent)"
+            )
+        return data
 
     def get(self, source: str) -> dict[str, Any] | None:
-        """The saved cursor of ``source``, or None before its first successful run."""
-        return self._read().get(source)
+        """The saved cursor of ``source``, or None before its first successful run (or when it is not an object)."""
+        cursor = self._read().get(source)
+        if cursor is not None and not isinstance(cursor, dict):
+            log.warning("%s: ignoring the cursor of source %s (a %s, not an object); collecting from the start",
+                        self.path, source, type(cursor).__name__)
+            return None
+        return cursor
 
     def save(self, source: str, cursor: dict[str, Any] | None) -> None:
         """Persist ``cursor`` for ``source`` (call only after the data it covers is stored)."""

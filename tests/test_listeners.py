@@ -98,10 +98,10 @@ def test_column_mapping_and_errors(tmp_path: Path) -> None:
         FileListener("s", f, fmt="xml")
     with pytest.raises(SourceError, match="does not exist"):
         pages(FileListener("s", tmp_path / "missing.csv"))
+    # Issue 19: a Latin-1 export is read in its encoding (detected), no longer rejected as a whole.
     latin1 = tmp_path / "old.csv"
-    latin1.write_bytes("text,created_at\nd\xe9j\xe0,2026-01-01\n".encode("latin-1"))
-    with pytest.raises(SourceError, match="re-export it as UTF-8"):
-        pages(FileListener("s", latin1))
+    latin1.write_bytes("text,created_at\nd\xe9j\xe0 vu,2026-01-01\n".encode("latin-1"))
+    assert [m.text for m in pages(FileListener("s", latin1))[0]] == ["d\xe9j\xe0 vu"]
 
 
 def test_registry_lists_valid_types(settings_factory: Any) -> None:

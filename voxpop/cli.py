@@ -336,13 +336,14 @@ def score(
     batch_size: Annotated[int, typer.Option(min=1)] = 64,
     taxonomy: Annotated[str, typer.Option(help="Aspect pack: ecommerce (default), banking, telecom, or an alias.")]
     = "ecommerce",
+    encoding: Annotated[str, typer.Option(help="Text encoding of INPUT, e.g. cp1251; default: detected.")] = "auto",
 ) -> None:
     """Score texts: language, sentiment with probabilities, aspects; one JSON line per input row, in order."""
     from core.records import read_texts  # noqa: PLC0415
     from nlp import Scorer  # noqa: PLC0415
 
     try:
-        rows = read_texts(input_path)
+        rows = read_texts(input_path, encoding)
         scorer = Scorer(sentiment=model, languages=[c.strip() for c in languages.split(",") if c.strip()],
                         batch_size=batch_size, taxonomy=taxonomy)
     except VoxpopError as exc:

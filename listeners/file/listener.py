@@ -4,13 +4,18 @@ Columns are found by common names (``text``/``content``/``body``/``comment``…)
 ``options.columns``. Rows without an id get a hash of their normalised URL as ``native_id`` (of file,
 time and text when they have no URL either), so importing the same export twice adds nothing. Platform
 names are normalised, day-first dates are recognised from the column, and declared extra columns are
-kept (docs/configuration.md, "File sources"). A bad row is rejected with its reason and line number; the file goes on.
+kept (docs/configuration.md, "File sources"). The encoding is detected per file unless ``options.encoding``
+names it. A bad row (an unreadable byte, a lone surrogate, a fractional count, a list as id, an implausible
+date, ...) is rejected with its reason and ``file:line``; the file and the run go on. Files are read newest
+first (by modification time), so when two exports hold the same id the newer one's row is the one kept.
 The cursor remembers each file's content hash, so an unchanged export is not re-read.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
+import logging
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -18,20 +23,26 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.config import Settings, Source
+from core.encodings import AUTO, decode, escape_surrogates, label
 from core.errors import ConfigError, SourceError
 from core.records import FORMATS, format_of, iter_rows
 from core.types import Mention, Page, Rejected
-from listeners.file.options import COLUMN_ALIASES, check_date_format, check_extras
+from listeners.file.cursor import files_done
+from listeners.file.options import COLUMN_ALIASES, check_date_format, check_encodings, check_extras
 from listeners.file.parse import (
     PLATFORM_RE,
+    as_id,
     count,
     day_first_of,
     extra_value,
     normalize_platform,
     normalize_url,
-    opt_str,
     parse_timestamp,
+    plausible_date,
+    unicode_problem,
 )
+
+log = logging.getLogger("listeners.file")
 
 
 class FileListener:
@@ -46,7 +57,7 @@ class FileListener:
         columns: Mapping[str, str] | None = None,
         platform: str = "file",
         brand: str | None = None,
-        encoding: str = "utf-8-sig",
+        encoding: str | Mapping[str, str] = AUTO,
         page_size: int = 1000,
         date_format: str | None = None,
         timezone: str = "UTC",
@@ -76,7 +87,7 @@ class FileListener:
                               "use one like Asia/Baku or UTC") from None
         self.extra_columns = check_extras(name, extra_columns)
         self.brand = brand
-        self.encoding = encoding
+        self.encoding = check_encodings(name, encoding)
         self.page_size = page_size
         self._day_first = True  # per file, from its date column (see pages)
 
@@ -102,7 +113,7 @@ class FileListener:
             columns=opts.get("columns"),
             platform=opts.get("platform", "file"),
             brand=brand,
-            encoding=opts.get("encoding", "utf-8-sig"),
+            encoding=opts.get("encoding", AUTO),
             page_size=int(opts.get("page_size", 1000)),
             date_format=opts.get("date_format"),
             timezone=opts.get("timezone", "UTC"),
@@ -131,9 +142,9 @@ class FileListener:
         and when the file was first seen: plain-text lines carry no time, so they are dated by that first
         sighting, which keeps their date (and so their partition and dedupe) stable when the file grows.
         """
-        done: dict[str, Any] = {k: v if isinstance(v, dict) else {"sha256": v}
-                                for k, v in dict((cursor or {}).get("files", {})).items()}
-        for path in self.files():
+        done = files_done(self.name, cursor)
+        # Newest first: the flow keeps the first row of an id in a run, so the latest export's counts win.
+        for path in sorted(self.files(), key=lambda p: (p.stat().st_mtime_ns, str(p)), reverse=True):
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             state = done.get(str(path), {})
@@ -155,6 +166,13 @@ class FileListener:
                 page.cursor = {"files": dict(done)} if last else None
                 yield page
 
+    def _encoding(self, path: Path) -> str:
+        if isinstance(self.encoding, str):
+            return self.encoding
+        return next((enc for glob, enc in self.encoding.items()
+                     if fnmatch.fnmatch(path.name, glob) or fnmatch.fnmatch(path.as_posix(), glob)
+                     or fnmatch.fnmatch(path.as_posix(), f"*/{glob}")), AUTO)
+
     def _format(self, path: Path) -> str:
         if self.fmt != "auto":
             return self.fmt
@@ -164,15 +182,13 @@ class FileListener:
         return fmt
 
     def _rows(self, path: Path, data: bytes) -> Iterator[tuple[int, dict[str, Any] | str]]:
+        wanted = self._encoding(path)
+        text, used = decode(data, wanted)
+        if wanted == AUTO and label(used) != "UTF-8":
+            log.warning("source %s: read %s as %s (detected); set options.encoding if that is wrong",
+                        self.name, path, used)
         try:
-            text = data.decode(self.encoding)
-        except UnicodeDecodeError as exc:
-            raise SourceError(
-                f"source '{self.name}': {path} is not {self.encoding} ({exc.reason} at byte {exc.start}); "
-                "re-export it as UTF-8 or set options.encoding (e.g. cp1251)"
-            ) from None
-        try:
-            yield from iter_rows(text, self._format(path))
+            yield from iter_rows(text, self._format(path), encoding=label(used))
         except ValueError as exc:  # a JSON array that does not parse: the whole file is unreadable
             raise SourceError(f"source '{self.name}': {path} {exc}") from None
 
@@ -190,19 +206,24 @@ class FileListener:
         seen: dict[tuple[str, str], int],
     ) -> None:
         where = f"{path.name}:{line_no}"
-        if isinstance(row, str):
-            page.rejects.append(Rejected(self.name, f"{where}: {row}", {"file": str(path), "line": line_no}))
-            return
-        try:
-            page.mentions.append(self._mention(row, path, first_seen, seen))
-        except (ValueError, OverflowError, OSError) as exc:  # bad numbers and dates in any shape
-            page.rejects.append(Rejected(self.name, f"{where}: {exc}",
-                                         {"file": str(path), "line": line_no, **self._without_authors(row)}))
+        if isinstance(row, str):  # a BadRow carries what could be read of the row
+            reason, fields = str(row), getattr(row, "record", {})
+        else:
+            try:
+                page.mentions.append(self._mention(row, path, first_seen, seen))
+                return
+            except (ValueError, OverflowError, OSError) as exc:  # bad numbers and dates in any shape
+                reason, fields = str(exc), row
+        # The quarantine must be writable as UTF-8: lone surrogates (in the values or the reason) are escaped.
+        record = escape_surrogates({"file": str(path), "line": line_no, **self._without_authors(fields)})
+        page.rejects.append(Rejected(self.name, escape_surrogates(f"{where}: {reason}"), record,
+                                     location=f"{path}:{line_no}"))
 
     def _without_authors(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """The raw row minus author columns: the quarantine must not undo pseudonymisation."""
         author_cols = {self.columns.get("author", ""), *COLUMN_ALIASES["author"]}
-        return {k: ("<removed>" if str(k).strip().lower() in author_cols or k == self.columns.get("author") else v)
+        return {k: ("<removed>" if str(k).strip().lower() in author_cols or k == self.columns.get("author")
+                    or str(k).strip().lower().rsplit(" (", 1)[0] in author_cols else v)  # also "author (2)"
                 for k, v in row.items()}
 
     def _mention(self, row: Mapping[str, Any], path: Path, first_seen: datetime,
@@ -216,14 +237,15 @@ class FileListener:
                 raise ValueError("missing created_at")
             created = first_seen
         else:
-            created = parse_timestamp(raw_ts, tz=self.tz, day_first=self._day_first, date_format=self.date_format)
+            created = plausible_date(parse_timestamp(raw_ts, tz=self.tz, day_first=self._day_first,
+                                                     date_format=self.date_format))
         platform = normalize_platform(str(self._column(row, "platform") or self.platform))
         if not PLATFORM_RE.match(platform):
             raise ValueError(f"platform must be letters/digits/_ (1-32), not {platform[:40]!r}")
         extras = self._extras(row)
-        url = opt_str(self._column(row, "url"))
-        native = self._column(row, "id")
-        if native in (None, ""):
+        url = as_id(self._column(row, "url"), "url", numbers=False)
+        native = as_id(self._column(row, "id"), "id")
+        if native is None:
             # No id in the export: identify the row by file, time, text and how often that pair occurred
             # before in the file, so two identical answers stay two rows and a re-import matches them again.
             when = "" if raw_ts in (None, "") else created.isoformat()  # a txt line's date is not its own
@@ -231,24 +253,27 @@ class FileListener:
             ident = f"{path.name}\x00{when}\x00{text}\x00{occurrence}"
             if url:  # a link names the post itself: the same post in two exports is one mention
                 ident = f"url\x00{normalize_url(url)}"
-            native = hashlib.sha1(ident.encode(), usedforsecurity=False).hexdigest()[:20]
+            native = hashlib.sha1(ident.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()[:20]
         views = self._column(row, "views")
-        return Mention(
+        mention = Mention(
             platform=platform,
-            native_id=str(native).strip(),
+            native_id=native,
             text=text,
             created_at=created,
             url=url,
-            author=opt_str(self._column(row, "author")),
+            author=as_id(self._column(row, "author"), "author"),
             likes=count(self._column(row, "likes"), "likes"),
             reposts=count(self._column(row, "reposts"), "reposts"),
             replies=count(self._column(row, "replies"), "replies"),
             views=None if views in (None, "") else count(views, "views"),
-            thread_id=opt_str(self._column(row, "thread_id")),
-            parent_id=opt_str(self._column(row, "parent_id")),
+            thread_id=as_id(self._column(row, "thread_id"), "thread_id"),
+            parent_id=as_id(self._column(row, "parent_id"), "parent_id"),
             brand_hint=self.brand,
             extras=extras,
         )
+        if problem := unicode_problem(mention):
+            raise ValueError(problem)
+        return mention
 
     def _extras(self, row: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         """The declared extra columns of ``row`` (matched case-insensitively), typed and as text."""

@@ -1,4 +1,4 @@
-"""``options:`` of a file source: column names and their aliases, date formats and declared extra columns."""
+"""``options:`` of a file source: column names and their aliases, date formats, extra columns, encodings."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from core.encodings import AUTO, check_encoding
 from core.errors import ConfigError
 from listeners.file.parse import EXTRA_TYPES
 
@@ -57,3 +58,19 @@ def check_extras(name: str, extras: Any) -> dict[str, str]:
                           f"use one of {', '.join(EXTRA_TYPES)}")
     return {str(k).strip(): str(v) for k, v in extras.items()}
 
+
+
+def check_encodings(name: str, value: Any) -> str | dict[str, str]:
+    """``options.encoding``: ``auto``, one encoding for every file, or ``{file-name glob: encoding}``.
+
+    A folder may hold exports of several tools; the mapping's first glob that matches a file's name (or its
+    path) gives its encoding, and files no glob matches are detected.
+    """
+    try:
+        if isinstance(value, Mapping):
+            if not all(isinstance(k, str) and k.strip() for k in value):
+                raise ValueError("options.encoding must map file-name globs to encodings, e.g. {'old/*.csv': cp1251}")
+            return {str(k).strip(): check_encoding(v) for k, v in value.items()}
+        return check_encoding(AUTO if value is None else value)
+    except ValueError as exc:
+        raise ConfigError(f"source '{name}': options.encoding: {exc}") from None

@@ -1,16 +1,22 @@
-"""Values in exports as Mention fields: platform names, links, dates in many shapes, counts and extra columns.
+"""Values in exports as Mention fields: platform names, links, ids, dates in many shapes, counts and extras.
 
 Exports name the same store in many spellings and write dates day-first or month-first; these helpers turn
-one cell into one field and raise ValueError with the reason when they cannot.
+one cell into one field and raise ValueError with the reason when they cannot. They never guess a value
+into shape: a fractional count, a list as id or a date outside ``EARLIEST``..tomorrow is refused, not
+rounded, stringified or kept.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from core.encodings import first_surrogate
+from core.types import Mention
 
 PLATFORM_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 # Well-known names after normalisation (lowercase, runs of spaces/dashes/dots -> "_").
@@ -27,6 +33,11 @@ _TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
 # dd.mm.yyyy, dd/mm/yyyy or dd-mm-yyyy, optionally with HH:MM[:SS]: day or month first is read from the column.
 _DMY_RE = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _TRACKING = ("utm_", "fbclid", "gclid")
+# The dates a post can have: none of the social posts, reviews or tickets voxpop reads predates 2000, and,
+# as in the store, one dated more than a day ahead is a broken clock. Outside them: a wrong column or format.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_SKEW = timedelta(days=1)
+MAX_COUNT = 2**63  # counts are stored as int64
 
 
 def normalize_platform(value: str) -> str:
@@ -113,13 +124,15 @@ def extra_value(value: Any, kind: str, name: str) -> str | None:
     """An extra column's value as stored text, checked against its declared type (None when empty)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, dict | list):
+        raise ValueError(f"extra column {name} must be {kind}, not a JSON {type(value).__name__}")
     text = str(value).strip()
     try:
         if kind == "int":
-            number = float(text)
-            if not number.is_integer():
+            number = _integer(text if isinstance(value, str) else value)  # a float keeps its precision check
+            if number is None:
                 raise ValueError
-            return str(int(number))
+            return str(number)
         if kind == "float":
             return repr(float(text))
         if kind == "bool":
@@ -136,19 +149,70 @@ def count(value: Any, name: str) -> int:
     """A like/reply/view count cell as an int (empty: 0); negative or non-numeric values raise."""
     if value in (None, ""):
         return 0
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a non-negative integer, not {value!r}")
-    try:
-        number = int(float(value)) if isinstance(value, str) else int(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a non-negative integer, not {str(value)[:20]!r}") from None
+    number = _integer(value)
+    if number is None:
+        shown = repr(value.strip()[:20]) if isinstance(value, str) else \
+            repr(value) if isinstance(value, int | float) else type(value).__name__
+        raise ValueError(f"{name} must be a non-negative integer, not {shown}")
     if number < 0:
         raise ValueError(f"{name} must be a non-negative integer, not {number}")
+    if number >= MAX_COUNT:
+        digits = str(number)
+        raise ValueError(f"{name} must be a non-negative integer below 2**63, not {digits[:20]}"
+                         f"{'...' if len(digits) > 20 else ''}")
     return number
 
 
-def opt_str(value: Any) -> str | None:
-    """A cell as stripped text, None when empty."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+def _integer(value: Any) -> int | None:
+    """``value`` as an int when it is exactly one (``3``, ``3.0``, ``"3"``, ``"3.0"``, ``"3e2"``), else None.
+
+    A fraction is not rounded (likes 1.7 are no count), and a float from 2**53 on is refused: it may already
+    have lost its last digits. Text is read as a decimal, so ``"9007199254740993"`` keeps every digit.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else None
+    try:
+        number = Decimal(value.strip()) if isinstance(value, str) else None
+    except InvalidOperation:
         return None
-    return str(value).strip()
+    # 1e999999999 must not become a billion digits: anything past 1e30 is no count anyway
+    if number is None or not number.is_finite() or number.adjusted() > 30:
+        return None
+    return int(number) if number == number.to_integral_value() else None
+
+
+def as_id(value: Any, name: str, *, numbers: bool = True) -> str | None:
+    """An id, handle or link cell as stripped text, None when empty: text, or (``numbers``) an integer.
+
+    A list, object, float or boolean is no id: ``["a"]`` must not become the id ``['a']``, and a float id
+    (``1.79e18``) has already lost its last digits.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if numbers and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError(f"{name} must be {'text or an integer' if numbers else 'text'}, not {type(value).__name__}")
+
+
+def plausible_date(ts: datetime, now: datetime | None = None) -> datetime:
+    """``ts`` when a post can have that date (``EARLIEST`` to a day from ``now``); raises ValueError otherwise."""
+    if ts < EARLIEST:
+        raise ValueError(f"created_at {ts.date().isoformat()} is before {EARLIEST.date().isoformat()}, not a "
+                         "plausible date for a post; check the date column or options.date_format")
+    if ts > (now or datetime.now(UTC)) + FUTURE_SKEW:
+        raise ValueError(f"created_at {ts.isoformat()} is in the future; check the date column or options.timezone")
+    return ts
+
+
+def unicode_problem(m: Mention) -> str | None:
+    """Why a field of ``m`` is not valid Unicode (a lone surrogate, from a broken JSON escape), or None."""
+    fields = [(name, getattr(m, name)) for name in ("text", "author", "url", "native_id", "thread_id", "parent_id")]
+    for name, value in [*fields, *((f"extra column {k}", v) for k, v in m.extras)]:
+        if value and (found := first_surrogate(value)):
+            return (f"{name} has a lone surrogate ({found[1]} at character {found[0] + 1}): not valid Unicode, "
+                    "so it cannot be stored; fix the escape in the export")
+    return None
