@@ -16,17 +16,20 @@ from typing import Any
 # ``Rejected.code`` themselves; otherwise the code is derived from the reason text with this table.
 _REASON_PATTERNS = (
     ("bad_extra", r"^extra column "),
+    ("bad_encoding", r"^not valid [\w-]+: byte 0x|lone surrogate"),
+    ("duplicate_field", r"^duplicate (column|json key)"),
+    ("bad_csv", r"^unbalanced quote|^unreadable csv row"),
     ("future_timestamp", r"\bin the future\b"),
     ("missing_field", r"missing required field"),
     ("missing_timestamp", r"missing created_at|created_at is missing|created_utc is missing"),
     ("empty_text", r"empty or missing text|text is empty|missing text|text is missing|(title|body) is missing"),
-    ("bad_timestamp", r"timestamp|datetime|unix seconds|\bdate\b|time zone|timezone|out of range"),
+    ("bad_timestamp", r"timestamp|datetime|unix seconds|\bdate\b|time zone|timezone|out of range|is before \d{4}-"),
     ("bad_platform", r"\bplatform\b"),
     ("too_long", r"too long"),
     ("bad_count", r"must be a non-negative integer|must be an integer from 0|must be a number|must not be negative"),
     ("bad_json", r"invalid json|expected a json object|empty line"),
     ("bad_sentiment", r"sentiment"),
-    ("bad_id", r"mention_id must be|\bid is missing|missing id\b|numeric id|base-36 id|\buri\b"),
+    ("bad_id", r"mention_id must be|^id must be|\bid is missing|missing id\b|numeric id|base-36 id|\buri\b"),
     ("withheld", r"withheld"),
     ("not_a_post", r"not a post|not t3|expected a (tweet|postview) object|data is not an object|not app\.bsky"),
 )

@@ -142,6 +142,13 @@ def test_quarantine_stores_code_and_location_apart(tmp_path: Path) -> None:
     ("x tweet 17: missing created_at", "missing_timestamp"),
     ("export.jsonl:4: invalid JSON: Expecting value", "bad_json"),
     ("reddit search result is a list, not a post", "not_a_post"),
+    ("b.csv:3: not valid utf-8: byte 0xff at column 4; re-export as UTF-8", "bad_encoding"),
+    ("x.jsonl:2: text has a lone surrogate (\\ud83d at character 1): not valid Unicode", "bad_encoding"),
+    ("a.csv:1: duplicate column 'text' in the header (columns 2 and 5)", "duplicate_field"),
+    ("a.jsonl:4: duplicate JSON key 'likes': a reader would keep only one", "duplicate_field"),
+    ("a.csv:5: unbalanced quote: the row starting on line 5 would run on to line 9", "bad_csv"),
+    ("a.csv:6: created_at 0001-01-01 is before 2000-01-01, not a plausible post date", "bad_timestamp"),
+    ("a.jsonl:1: id must be text or an integer, not list", "bad_id"),
     ("something nobody foresaw", "invalid"),
 ])
 def test_reason_codes_are_derived_from_the_reason(reason: str, code: str) -> None:
