@@ -23,7 +23,7 @@ from listeners import Normalizer, registry
 from pipeline.progress import ListenProgress, NoProgress
 from pipeline.records import Deduper, Record, ScoredPage, score_records
 from pipeline.scoring import ScorerFactory
-from pipeline.topics import Logger, refresh_topics
+from pipeline.topics import Logger, refresh_topics, topics_outdated
 from storage import CursorStore, MentionStore
 
 _LOG = logging.getLogger("voxpop.listen")
@@ -220,12 +220,18 @@ class ListenRun:
         return summary
 
     def topics(self, summaries: Sequence[SourceSummary]) -> dict[str, Any] | None:
-        """Refit topics when this run stored something; a failure is reported, never loses the stored data."""
+        """Refit topics when the stored window changed since the last complete fit (``topics_outdated``).
+
+        Not only when this run stored something: a run killed after storing its pages, or during the fit,
+        left rows the last complete fit never saw. A failure is reported, never loses the stored data.
+        """
         if not self.settings.topics.enabled:
             return None
-        if not any(s.inserted for s in summaries):
-            self.logger.info("topics: no new mentions, labels unchanged")
+        if not topics_outdated(self.settings, self.store):
+            self.logger.info("topics: up to date with the stored mentions, labels unchanged")
             return None
+        if not any(s.inserted for s in summaries):
+            self.logger.info("topics: stored mentions changed since the last complete fit; refitting")
         self.progress.topics_started()
         try:
             topics = self.fit_topics(self.settings, self.store)

@@ -1,0 +1,100 @@
+"""Crash recovery completes the work (issue 19, findings 7 and 8): topics, temporaries, concurrent listens.
+
+Without Prefect: the listen run is driven directly; a kill is simulated by a BaseException raised where the
+process would have died, so nothing after that point runs (as with kill -9).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.config import Settings
+from nlp import Scorer
+from pipeline import ListenRun, refresh_topics
+from storage import MentionStore, connect
+from tests.conftest import KeywordSentiment
+from tests.test_topics import _themed_records
+
+SOURCES = [{"name": "export", "type": "file", "options": {"path": "exports", "page_size": 50}}]
+START = datetime(2026, 10, 1, tzinfo=UTC)
+
+
+class Killed(BaseException):
+    """Stands for kill -9: not an Exception, so no error policy catches it."""
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer(sentiment=KeywordSentiment())
+
+
+@pytest.fixture
+def settings(tmp_path: Path, settings_factory: Any) -> Settings:
+    (tmp_path / "exports").mkdir()
+    chatter = {"id": "c1", "platform": "x", "created_at": "2026-10-01T10:00:00Z", "text": "unrelated chatter"}
+    (tmp_path / "exports" / "a.jsonl").write_text(json.dumps(chatter) + "\n", encoding="utf-8")  # stores nothing
+    return settings_factory(sources=SOURCES, topics={"enabled": True})
+
+
+def _run(settings: Settings, scorer: Scorer, store: MentionStore | None = None, **options: Any) -> ListenRun:
+    return ListenRun(settings, store or MentionStore(settings.storage.path), lambda: scorer, run_id="test-run",
+                     **options)
+
+
+def _stored_pages(store: MentionStore) -> int:
+    """What a run killed after storing its pages (before its cursor, before topics) leaves: rows, no topics."""
+    records, vectors = _themed_records(45, START)  # 135 mentions on three themes, with embeddings
+    return store.upsert(records, embeddings=vectors, encoder="enc").inserted
+
+
+def _topics(settings: Settings) -> list[str | None]:
+    with connect(settings.storage.path) as con:
+        return [r[0] for r in con.execute("SELECT topic FROM mentions").fetchall()]
+
+
+class KilledInFit(MentionStore):
+    """A store whose process dies while the topic fit writes its labels."""
+
+    def set_topics(self, labels: Mapping[str, str | None], days: Collection[date]) -> int:
+        raise Killed
+
+
+# ---- finding 7: topics lost after a crash ---------------------------------------------------------------
+
+
+def test_rows_stored_before_a_kill_get_topics_on_the_next_run(settings: Settings, scorer: Scorer) -> None:
+    store = MentionStore(settings.storage.path)
+    assert _stored_pages(store) == 135  # killed after the last page, before its cursor and the topic fit
+    result = _run(settings, scorer).run(["export"])  # stores nothing new ...
+    assert result["sources"][0]["inserted"] == 0
+    assert len((result["topics"] or {}).get("topics", [])) == 3  # ... and still refits
+    labels = _topics(settings)
+    assert sum(t is not None for t in labels) > 120
+    watermark = json.loads((settings.storage.path / "state" / "topics.json").read_text(encoding="utf-8"))
+    assert watermark["rows"] == 135
+    # Up to date now: the next run without new rows does not refit ...
+    assert _run(settings, scorer).run(["export"])["topics"] is None
+    # ... but newer stored data (another writer, a rescore) does.
+    store.upsert([{**_themed_records(1, START)[0][0], "mention_id": "x:new", "native_id": "new"}])
+    assert _run(settings, scorer).run(["export"])["topics"] is not None
+
+
+def test_a_fit_killed_midway_is_redone_by_the_next_run(settings: Settings, scorer: Scorer) -> None:
+    _stored_pages(MentionStore(settings.storage.path))
+    with pytest.raises(Killed):
+        refresh_topics(settings, KilledInFit(settings.storage.path))  # the listen run's last step, killed
+    assert not (settings.storage.path / "state" / "topics.json").exists()  # only a complete fit counts
+    assert set(_topics(settings)) == {None}
+    result = _run(settings, scorer).run(["export"])
+    assert len((result["topics"] or {}).get("topics", [])) == 3
+    assert sum(t is not None for t in _topics(settings)) > 120
+
+
+def test_an_empty_store_needs_no_fit(settings: Settings, scorer: Scorer) -> None:
+    assert _run(settings, scorer).run(["export"])["topics"] is None
