@@ -146,6 +146,8 @@ class ListenRun:
         red while the data of healthy sources is kept; ``raise_on_error=False`` returns the failures in the
         summary instead (the CLI prints them itself).
         """
+        if swept := self.store.recover():
+            self.logger.warning("removed %d temporary file(s) left by an interrupted run", swept)
         summaries = self.sources(names, skip_missing_credentials=skip_missing_credentials)
         topics = self.topics(summaries)
         # Scrubbed: an upstream error may echo a credential, and this summary is printed and stored by Prefect.
@@ -188,8 +190,6 @@ class ListenRun:
         """Collect one source page by page; any error propagates (``sources`` applies the policy)."""
         summary = SourceSummary(source=name)
         src = next(s for s in self.settings.sources if s.name == name)
-        if swept := self.store.recover():
-            self.logger.warning("removed %d temporary file(s) left by an interrupted run", swept)
         listener = registry.create(src, self.settings)
         normalize = Normalizer(self.settings, source=name, run_id=self.run_id)
         cursor = CursorStore(self.store.state_dir).get(name)

@@ -95,11 +95,17 @@ class MentionStore:
         self._lock = FileLock(str(self.state_dir / ".write.lock"))
 
     def recover(self, min_age_seconds: float = 3600) -> int:
-        """Delete temporary files left by a writer that was killed mid-write (call once per run)."""
+        """Delete temporary files left by writers killed mid-write (call once per run); returns how many.
+
+        Mentions, embeddings and quarantine files are only written under the writer lock, so while this
+        holds it their temporaries belong to dead writers and go whatever their age. Others (``state/``,
+        written under other locks) go only when older than ``min_age_seconds``.
+        """
         with self._lock:
             if self.files():
                 self._write_common_metadata(self.mentions_dir, MENTION_SCHEMA)
-            return sweep_temporaries(self.root, min_age_seconds)
+            dead = sum(sweep_temporaries(d, 0) for d in (self.mentions_dir, self.embeddings_dir, self.quarantine_dir))
+            return dead + sweep_temporaries(self.root, min_age_seconds)
 
     @staticmethod
     def _write_common_metadata(folder: Path, schema: pa.Schema) -> None:
@@ -473,7 +479,8 @@ class MentionStore:
             schema=QUARANTINE_SCHEMA,
         )
         target = self.quarantine_dir / f"date={now.date().isoformat()}" / f"{digest}.parquet"
-        write_atomic(target, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+        with self._lock:  # so that ``recover`` may take any temporary under quarantine/ for a dead writer's
+            write_atomic(target, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
         return dict(Counter(r.reason_code() for r in rejects))
 
     def _quarantined_keys(self) -> set[tuple[str, str, str]]:

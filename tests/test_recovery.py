@@ -42,6 +42,11 @@ def settings(tmp_path: Path, settings_factory: Any) -> Settings:
     return settings_factory(sources=SOURCES, topics={"enabled": True})
 
 
+@pytest.fixture
+def no_topics(settings: Settings, settings_factory: Any) -> Settings:
+    return settings_factory(sources=SOURCES, topics={"enabled": False})
+
+
 def _run(settings: Settings, scorer: Scorer, store: MentionStore | None = None, **options: Any) -> ListenRun:
     return ListenRun(settings, store or MentionStore(settings.storage.path), lambda: scorer, run_id="test-run",
                      **options)
@@ -98,3 +103,23 @@ def test_a_fit_killed_midway_is_redone_by_the_next_run(settings: Settings, score
 
 def test_an_empty_store_needs_no_fit(settings: Settings, scorer: Scorer) -> None:
     assert _run(settings, scorer).run(["export"])["topics"] is None
+
+
+# ---- finding 8: temporaries of killed writers ------------------------------------------------------------
+
+
+def test_a_listen_sweeps_the_temporaries_of_killed_writers_at_once(no_topics: Settings, scorer: Scorer) -> None:
+    store = MentionStore(no_topics.storage.path)
+    _stored_pages(store)
+    day = store.partition_path(START.date()).parent
+    leftovers = [day / ".part-0.parquet.deadbeef0001.tmp",  # killed while merging a day file
+                 store.embedding_path(START.date()).parent / ".part-0.parquet.deadbeef0002.tmp",
+                 store.quarantine_dir / "date=2026-10-01" / ".0123456789abcdef0123.parquet.deadbeef0003.tmp"]
+    for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half a file")  # fresh: seconds old, not an hour
+    state_tmp = store.state_dir / ".cursors.json.deadbeef0004.tmp"  # state/ is written under other locks
+    state_tmp.write_text("{", encoding="utf-8")
+    _run(no_topics, scorer).run(["export"])
+    assert [p for p in leftovers if p.exists()] == []
+    assert state_tmp.exists()  # could be a live writer's (rescore, `voxpop topics`): kept for an hour
