@@ -5,6 +5,7 @@ wraps it in Prefect tasks and flows, and the CLI calls it (or the flows).
 """
 
 from pipeline.listen import ListenRun, LocalSteps, PageSteps, SourceSummary, StoredPage, select_sources
+from pipeline.lock import ListenBusyError, ListenLock
 from pipeline.progress import ListenProgress, NoProgress
 from pipeline.records import Deduper, ScoredPage, score_records
 from pipeline.report import taxonomy_labels, write_report
@@ -16,6 +17,8 @@ __all__ = [
     "NO_BRAND",
     "STEPS",
     "Deduper",
+    "ListenBusyError",
+    "ListenLock",
     "ListenProgress",
     "ListenRun",
     "LocalSteps",

@@ -20,6 +20,7 @@ from core.errors import MissingCredentialsError, VoxpopError
 from core.redact import scrub_value
 from core.types import Rejected
 from listeners import Normalizer, registry
+from pipeline.lock import ListenLock
 from pipeline.progress import ListenProgress, NoProgress
 from pipeline.records import Deduper, Record, ScoredPage, score_records
 from pipeline.scoring import ScorerFactory
@@ -114,7 +115,8 @@ class ListenRun:
     """One listen run: the sources one by one, then the topic refit, then a summary.
 
     ``steps`` wraps each source's ``LocalSteps`` (the listen flow's Prefect tasks) and ``fit_topics``
-    replaces ``refresh_topics`` (the flow's task); both default to running in-process.
+    replaces ``refresh_topics`` (the flow's task); both default to running in-process. While another
+    listen runs on the same store, ``run`` waits for it (``wait=False``: raises ``ListenBusyError``).
     """
 
     def __init__(
@@ -128,6 +130,7 @@ class ListenRun:
         progress: ListenProgress | None = None,
         steps: Callable[[LocalSteps], PageSteps] | None = None,
         fit_topics: Callable[[Settings, MentionStore], dict[str, Any]] | None = None,
+        wait: bool = True,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -137,6 +140,7 @@ class ListenRun:
         self.progress: ListenProgress = progress or NoProgress()
         self.steps: Callable[[LocalSteps], PageSteps] = steps or (lambda local: local)
         self.fit_topics = fit_topics or (lambda settings, store: refresh_topics(settings, store, logger=self.logger))
+        self.wait = wait
 
     def run(self, names: Sequence[str], *, skip_missing_credentials: bool = False,
             raise_on_error: bool = True) -> dict[str, Any]:
@@ -144,12 +148,14 @@ class ListenRun:
 
         The run fails at the end (VoxpopError) if a source or the topic fit failed, so a deployment shows
         red while the data of healthy sources is kept; ``raise_on_error=False`` returns the failures in the
-        summary instead (the CLI prints them itself).
+        summary instead (the CLI prints them itself). The store's listen lock is held throughout: taken
+        before any source is read, so a second run starts from this one's cursors and scores nothing twice.
         """
-        if swept := self.store.recover():
-            self.logger.warning("removed %d temporary file(s) left by an interrupted run", swept)
-        summaries = self.sources(names, skip_missing_credentials=skip_missing_credentials)
-        topics = self.topics(summaries)
+        with ListenLock(self.store.root, wait=self.wait, on_wait=self.logger.warning):
+            if swept := self.store.recover():
+                self.logger.warning("removed %d temporary file(s) left by an interrupted run", swept)
+            summaries = self.sources(names, skip_missing_credentials=skip_missing_credentials)
+            topics = self.topics(summaries)
         # Scrubbed: an upstream error may echo a credential, and this summary is printed and stored by Prefect.
         result = scrub_value({"run_id": self.run_id, "storage": str(self.settings.storage.path),
                               "sources": [asdict(s) for s in summaries], "total_stored": self.store.count(),

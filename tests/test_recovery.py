@@ -7,16 +7,22 @@ process would have died, so nothing after that point runs (as with kill -9).
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from core.config import Settings
 from nlp import Scorer
-from pipeline import ListenRun, refresh_topics
+from pipeline import ListenBusyError, ListenLock, ListenRun, refresh_topics
 from storage import MentionStore, connect
 from tests.conftest import KeywordSentiment
 from tests.test_topics import _themed_records
@@ -123,3 +129,63 @@ def test_a_listen_sweeps_the_temporaries_of_killed_writers_at_once(no_topics: Se
     _run(no_topics, scorer).run(["export"])
     assert [p for p in leftovers if p.exists()] == []
     assert state_tmp.exists()  # could be a live writer's (rescore, `voxpop topics`): kept for an hour
+
+
+# ---- finding 8: two listens at once ---------------------------------------------------------------------
+
+
+class SlowSentiment(KeywordSentiment):
+    """Counts the texts it scores; slow enough that a second listen starts while the first one scores."""
+
+    def __init__(self) -> None:
+        self.texts = 0
+        self.scoring = threading.Event()
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += len(texts)
+        self.scoring.set()
+        time.sleep(0.5)
+        return super().predict_proba(texts)
+
+
+def _export(settings: Settings, n: int) -> None:
+    rows = [{"id": str(i), "platform": "x", "created_at": f"2026-10-01T10:{i:02d}:00Z", "text": f"Narmart late {i}"}
+            for i in range(n)]
+    (settings.storage.path.parent / "exports" / "a.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_a_second_listen_waits_for_the_first_and_scores_nothing_twice(
+        no_topics: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    _export(no_topics, 20)
+    sentiment = SlowSentiment()
+    scorer = Scorer(sentiment=sentiment)
+    results: dict[str, dict[str, Any]] = {}
+
+    def listen(name: str) -> None:
+        results[name] = _run(no_topics, scorer).run(["export"])
+
+    first = threading.Thread(target=listen, args=("first",))
+    first.start()
+    assert sentiment.scoring.wait(60)
+    with caplog.at_level(logging.WARNING, logger="voxpop.listen"):
+        listen("second")  # starts while the first one scores
+    first.join()
+    assert sentiment.texts == 20  # each mention scored once
+    assert results["first"]["sources"][0]["inserted"] == 20
+    assert results["second"]["sources"][0]["fetched"] == 0  # the first one's cursor was saved by then
+    root = no_topics.storage.path
+    assert f"waiting for another listen on {root} (pid {os.getpid()})" in caplog.text
+
+
+def test_a_second_listen_that_may_not_wait_stops_before_reading(no_topics: Settings, scorer: Scorer) -> None:
+    _export(no_topics, 3)
+    root = no_topics.storage.path
+    with ListenLock(root):
+        with pytest.raises(ListenBusyError, match=rf"^another listen on {re.escape(str(root))} is running "
+                                                  rf"\(pid {os.getpid()}\)"):
+            _run(no_topics, scorer, wait=False).run(["export"])
+        assert MentionStore(root).count() == 0
+        assert not (root / "state" / "cursors.json").exists()
+    assert _run(no_topics, scorer, wait=False).run(["export"])["sources"][0]["inserted"] == 3  # free again
+    assert not (root / "state" / "listen.json").exists()  # the holder's note goes with the lock

@@ -117,14 +117,14 @@ def _validate(config: Path) -> None:
         raise _fail(exc) from None
 
 
-def _listen(config: Path, sources: list[str] | None) -> dict[str, Any]:
+def _listen(config: Path, sources: list[str] | None, *, wait: bool = True) -> dict[str, Any]:
     from flows.listen import listen as listen_flow  # noqa: PLC0415 - Prefect is slow to import; load on use
 
     _validate(config)
     try:
         with RichListenProgress() as progress:
             summary = listen_flow(config=str(config), sources=sources, progress=progress,
-                                  skip_missing_credentials=True, raise_on_error=False)
+                                  skip_missing_credentials=True, raise_on_error=False, wait=wait)
     except VoxpopError as exc:
         raise _fail(exc) from None
     table = Table(title="listen", show_edge=False)
@@ -179,9 +179,12 @@ def _report(config: Path, lang: str | None, days: int | None, start: date | None
 def listen(
     config: ConfigOpt = Path("voxpop.yaml"),
     source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only these sources.")] = None,
+    wait: Annotated[bool, typer.Option(
+        help="While another listen runs on the same data, wait for it (then collect only what it left); "
+             "--no-wait exits at once instead.")] = True,
 ) -> None:
     """Collect, score and store new mentions from the configured sources."""
-    summary = _listen(config, source)
+    summary = _listen(config, source, wait=wait)
     out.print(f"stored in {summary['storage']} ({summary['total_stored']} mentions in total)")
 
 
