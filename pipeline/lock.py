@@ -51,15 +51,25 @@ class ListenLock:
             return "pid unknown"
         return f"pid {pid}" if host in ("", socket.gethostname()) else f"pid {pid} on {host}"
 
+    def _busy(self) -> ListenBusyError:
+        return ListenBusyError(f"another listen on {self.layout.root} is running ({self.holder()}); not started "
+                               "(let it finish, or wait for it with --wait)")
+
+    def probe(self) -> None:
+        """Raise ``ListenBusyError`` now if another listen holds the lock (the CLI's check before Prefect starts)."""
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise self._busy() from None
+        self._lock.release()
+
     def __enter__(self) -> ListenLock:
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
-            where, holder = f"another listen on {self.layout.root}", self.holder()
             if not self.wait:
-                raise ListenBusyError(f"{where} is running ({holder}); not started (let it finish, or wait for "
-                                      "it with --wait)") from None
-            self.on_wait(f"waiting for {where} ({holder})")
+                raise self._busy() from None
+            self.on_wait(f"waiting for another listen on {self.layout.root} ({self.holder()})")
             self._lock.acquire()
         note = {"pid": os.getpid(), "host": socket.gethostname(), "since": datetime.now(UTC).isoformat()}
         write_text_atomic(self.layout.listen_holder, json.dumps(note) + "\n")
