@@ -1,9 +1,9 @@
 """The folders and files under a storage root, named once for every layer that reads or writes them.
 
-The store writes ``mentions/``, ``embeddings/`` and ``quarantine/``; cursors live in ``state/``. The
-generated pseudonymisation key lives outside the dataset, in the user's config folder (``user_key_file``).
-Readers (DuckDB views, the normaliser that needs the key, the pipeline that saves cursors) take their paths
-from here instead of spelling the layout again.
+The store writes ``mentions/``, ``embeddings/`` and ``quarantine/``; cursors, the topic watermark and the
+listen lock live in ``state/``. The generated pseudonymisation key lives outside the dataset, in the user's
+config folder (``user_key_file``). Readers (DuckDB views, the normaliser that needs the key, the pipeline
+that saves cursors) take their paths from here instead of spelling the layout again.
 """
 
 from __future__ import annotations
@@ -60,13 +60,28 @@ class StoreLayout:
 
     @property
     def state(self) -> Path:
-        """Cursors and the writer lock (the generated pseudonymisation key lives outside the dataset)."""
+        """Cursors, the topic watermark, the writer and listen locks (the generated key lives outside the dataset)."""
         return self.root / "state"
 
     @property
     def cursors(self) -> Path:
         """Per-source cursors, saved only after the data they cover is durable."""
         return self.state / "cursors.json"
+
+    @property
+    def topics(self) -> Path:
+        """What the last complete topic fit covered (its watermark), written only after the fit finished."""
+        return self.state / "topics.json"
+
+    @property
+    def listen_lock(self) -> Path:
+        """Held by the listen run from before its first source is read until its topic fit is done."""
+        return self.state / "listen.lock"
+
+    @property
+    def listen_holder(self) -> Path:
+        """Who holds ``listen_lock`` (pid, host, start), for the message a second listen prints."""
+        return self.state / "listen.json"
 
     @property
     def legacy_pseudonym_key(self) -> Path:

@@ -81,6 +81,8 @@ def listen(
     progress: ListenProgress | None = None,
     skip_missing_credentials: bool = False,
     raise_on_error: bool = True,
+    *,
+    wait: bool = True,
 ) -> dict[str, Any]:
     """Collect, score and store mentions from every enabled source (or only ``sources``), then refit topics.
 
@@ -88,11 +90,13 @@ def listen(
     source failed, so a deployment shows red while the data of healthy sources is kept. A source without
     credentials fails too, unless ``skip_missing_credentials`` (the demo and interactive CLI) skips it.
     ``raise_on_error=False`` returns the failures in the summary instead (the CLI prints them itself).
-    ``progress`` receives progress events (the CLI's Rich bars).
+    ``progress`` receives progress events (the CLI's Rich bars). While another listen runs on the same
+    store this one waits for it, before reading any source; ``wait=False`` fails at once instead.
     """
     settings = load_settings(config)
     run_id = str(flow_run.get_id() or uuid.uuid4())
     names = select_sources(settings, sources)
     run = ListenRun(settings, MentionStore(settings.storage.path), lambda: get_scorer(settings), run_id=run_id,
-                    logger=get_run_logger(), progress=progress, steps=TaskSteps, fit_topics=assign_topics)
+                    logger=get_run_logger(), progress=progress, steps=TaskSteps, fit_topics=assign_topics,
+                    wait=wait)
     return run.run(names, skip_missing_credentials=skip_missing_credentials, raise_on_error=raise_on_error)

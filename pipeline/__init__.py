@@ -5,17 +5,20 @@ wraps it in Prefect tasks and flows, and the CLI calls it (or the flows).
 """
 
 from pipeline.listen import ListenRun, LocalSteps, PageSteps, SourceSummary, StoredPage, select_sources
+from pipeline.lock import ListenBusyError, ListenLock
 from pipeline.progress import ListenProgress, NoProgress
 from pipeline.records import Deduper, ScoredPage, score_records
 from pipeline.report import taxonomy_labels, write_report
 from pipeline.rescore import NO_BRAND, STEPS, RescoreSummary, parse_steps, rescore, rescore_steps
 from pipeline.scoring import ScorerFactory, get_scorer
-from pipeline.topics import fit_topics, refresh_topics, topic_terms
+from pipeline.topics import fit_topics, refresh_topics, topic_terms, topic_window, topics_outdated, window_mark
 
 __all__ = [
     "NO_BRAND",
     "STEPS",
     "Deduper",
+    "ListenBusyError",
+    "ListenLock",
     "ListenProgress",
     "ListenRun",
     "LocalSteps",
@@ -36,5 +39,8 @@ __all__ = [
     "select_sources",
     "taxonomy_labels",
     "topic_terms",
+    "topic_window",
+    "topics_outdated",
+    "window_mark",
     "write_report",
 ]

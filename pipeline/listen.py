@@ -20,10 +20,11 @@ from core.errors import MissingCredentialsError, VoxpopError
 from core.redact import scrub_value
 from core.types import Rejected
 from listeners import Normalizer, registry
+from pipeline.lock import ListenLock
 from pipeline.progress import ListenProgress, NoProgress
 from pipeline.records import Deduper, Record, ScoredPage, score_records
 from pipeline.scoring import ScorerFactory
-from pipeline.topics import Logger, refresh_topics
+from pipeline.topics import Logger, refresh_topics, topics_outdated
 from storage import CursorStore, MentionStore
 
 _LOG = logging.getLogger("voxpop.listen")
@@ -114,7 +115,8 @@ class ListenRun:
     """One listen run: the sources one by one, then the topic refit, then a summary.
 
     ``steps`` wraps each source's ``LocalSteps`` (the listen flow's Prefect tasks) and ``fit_topics``
-    replaces ``refresh_topics`` (the flow's task); both default to running in-process.
+    replaces ``refresh_topics`` (the flow's task); both default to running in-process. While another
+    listen runs on the same store, ``run`` waits for it (``wait=False``: raises ``ListenBusyError``).
     """
 
     def __init__(
@@ -128,6 +130,7 @@ class ListenRun:
         progress: ListenProgress | None = None,
         steps: Callable[[LocalSteps], PageSteps] | None = None,
         fit_topics: Callable[[Settings, MentionStore], dict[str, Any]] | None = None,
+        wait: bool = True,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -137,6 +140,7 @@ class ListenRun:
         self.progress: ListenProgress = progress or NoProgress()
         self.steps: Callable[[LocalSteps], PageSteps] = steps or (lambda local: local)
         self.fit_topics = fit_topics or (lambda settings, store: refresh_topics(settings, store, logger=self.logger))
+        self.wait = wait
 
     def run(self, names: Sequence[str], *, skip_missing_credentials: bool = False,
             raise_on_error: bool = True) -> dict[str, Any]:
@@ -144,10 +148,14 @@ class ListenRun:
 
         The run fails at the end (VoxpopError) if a source or the topic fit failed, so a deployment shows
         red while the data of healthy sources is kept; ``raise_on_error=False`` returns the failures in the
-        summary instead (the CLI prints them itself).
+        summary instead (the CLI prints them itself). The store's listen lock is held throughout: taken
+        before any source is read, so a second run starts from this one's cursors and scores nothing twice.
         """
-        summaries = self.sources(names, skip_missing_credentials=skip_missing_credentials)
-        topics = self.topics(summaries)
+        with ListenLock(self.store.root, wait=self.wait, on_wait=self.logger.warning):
+            if swept := self.store.recover():
+                self.logger.warning("removed %d temporary file(s) left by an interrupted run", swept)
+            summaries = self.sources(names, skip_missing_credentials=skip_missing_credentials)
+            topics = self.topics(summaries)
         # Scrubbed: an upstream error may echo a credential, and this summary is printed and stored by Prefect.
         result = scrub_value({"run_id": self.run_id, "storage": str(self.settings.storage.path),
                               "sources": [asdict(s) for s in summaries], "total_stored": self.store.count(),
@@ -188,8 +196,6 @@ class ListenRun:
         """Collect one source page by page; any error propagates (``sources`` applies the policy)."""
         summary = SourceSummary(source=name)
         src = next(s for s in self.settings.sources if s.name == name)
-        if swept := self.store.recover():
-            self.logger.warning("removed %d temporary file(s) left by an interrupted run", swept)
         listener = registry.create(src, self.settings)
         normalize = Normalizer(self.settings, source=name, run_id=self.run_id)
         cursor = CursorStore(self.store.state_dir).get(name)
@@ -220,12 +226,18 @@ class ListenRun:
         return summary
 
     def topics(self, summaries: Sequence[SourceSummary]) -> dict[str, Any] | None:
-        """Refit topics when this run stored something; a failure is reported, never loses the stored data."""
+        """Refit topics when the stored window changed since the last complete fit (``topics_outdated``).
+
+        Not only when this run stored something: a run killed after storing its pages, or during the fit,
+        left rows the last complete fit never saw. A failure is reported, never loses the stored data.
+        """
         if not self.settings.topics.enabled:
             return None
-        if not any(s.inserted for s in summaries):
-            self.logger.info("topics: no new mentions, labels unchanged")
+        if not topics_outdated(self.settings, self.store):
+            self.logger.info("topics: up to date with the stored mentions, labels unchanged")
             return None
+        if not any(s.inserted for s in summaries):
+            self.logger.info("topics: stored mentions changed since the last complete fit; refitting")
         self.progress.topics_started()
         try:
             topics = self.fit_topics(self.settings, self.store)

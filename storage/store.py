@@ -78,7 +78,9 @@ class MentionStore:
 
         Deletes ``.tmp`` files of writers killed mid-write, sets aside data files whose size no longer
         matches the log (truncated, emptied: logged one line each, so every other day keeps working), and
-        vacuums files retired more than a day ago.
+        vacuums files retired more than a day ago. The tables are only written under the writer lock, so
+        while this holds it their temporaries belong to dead writers and go whatever their age; others
+        (``state/``, written under other locks) go only when older than ``min_age_seconds``.
         """
         with self._lock:
             for table in tables.all_tables(self.layout).values():
@@ -86,7 +88,9 @@ class MentionStore:
                 if bad := table.damaged(snap.files):
                     table.set_aside(snap, bad, self.root / "damaged")
                 table.vacuum()
-            return sweep_temporaries(self.root, min_age_seconds)
+            dead = sum(sweep_temporaries(d, 0) for d in (self.mentions_dir, self.embeddings_dir, self.quarantine_dir)
+                       if d.exists())
+            return dead + sweep_temporaries(self.root, min_age_seconds)
 
     # ---- reading -------------------------------------------------------------------------------
     def partition_path(self, day: date) -> Path:

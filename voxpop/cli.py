@@ -11,7 +11,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -24,7 +24,11 @@ from core.errors import VoxpopError
 from core.languages import UI_LANGUAGES
 from core.records import csv_cell
 from core.text import display_safe
+from voxpop.prefect_server import ensure_server
 from voxpop.progress import BAR, RichListenProgress
+
+if TYPE_CHECKING:
+    from core.config import Settings
 
 # Before Prefect is imported anywhere: no telemetry from a tool that promises to work offline.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -107,24 +111,28 @@ def demo(
     out.print(f"Summary:         {files['markdown']}")
 
 
-def _validate(config: Path) -> None:
+def _validate(config: Path) -> Settings:
     """Fail fast with a readable message before Prefect starts (its logs would add a traceback)."""
     from core.config import load_settings  # noqa: PLC0415
 
     try:
-        load_settings(config)
+        return load_settings(config)
     except VoxpopError as exc:
         raise _fail(exc) from None
 
 
-def _listen(config: Path, sources: list[str] | None) -> dict[str, Any]:
+def _listen(config: Path, sources: list[str] | None, *, wait: bool = True) -> dict[str, Any]:
     from flows.listen import listen as listen_flow  # noqa: PLC0415 - Prefect is slow to import; load on use
+    from pipeline import ListenLock  # noqa: PLC0415
 
-    _validate(config)
+    settings = _validate(config)
     try:
+        if not wait:  # busy: one line now, not a failed flow run's traceback
+            ListenLock(settings.storage.path).probe()
+        ensure_server()  # one that stops when this process dies, however it dies
         with RichListenProgress() as progress:
             summary = listen_flow(config=str(config), sources=sources, progress=progress,
-                                  skip_missing_credentials=True, raise_on_error=False)
+                                  skip_missing_credentials=True, raise_on_error=False, wait=wait)
     except VoxpopError as exc:
         raise _fail(exc) from None
     table = Table(title="listen", show_edge=False)
@@ -170,6 +178,7 @@ def _report(config: Path, lang: str | None, days: int | None, start: date | None
 
     _validate(config)
     try:
+        ensure_server()
         return report_flow(config=str(config), lang=lang, days=days, start=start, end=end)
     except (VoxpopError, ValueError) as exc:
         raise _fail(exc) from None
@@ -179,9 +188,12 @@ def _report(config: Path, lang: str | None, days: int | None, start: date | None
 def listen(
     config: ConfigOpt = Path("voxpop.yaml"),
     source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only these sources.")] = None,
+    wait: Annotated[bool, typer.Option(
+        help="While another listen runs on the same data, wait for it (then collect only what it left); "
+             "--no-wait exits at once instead.")] = True,
 ) -> None:
     """Collect, score and store new mentions from the configured sources."""
-    summary = _listen(config, source)
+    summary = _listen(config, source, wait=wait)
     out.print(f"stored in {summary['storage']} ({summary['total_stored']} mentions in total)")
 
 
