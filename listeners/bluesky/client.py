@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from core.errors import AccessError, SourceError
 from listeners.bluesky.options import HANDLE_ENV, PASSWORD_ENV, PASSWORD_HINT, BlueskyOptions
+from listeners.fields import json_object
 from listeners.throttle import Throttle
 
 log = logging.getLogger("listeners.bluesky")  # one logger per source, whichever module logs
@@ -197,11 +198,5 @@ def _xrpc_error(resp: httpx.Response) -> tuple[str, str]:
 
 
 def _json(resp: httpx.Response, source: str, nsid: str) -> dict[str, Any]:
-    try:
-        body = resp.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise SourceError(f"source '{source}': {nsid} did not return a JSON object; is the base URL an XRPC "
-                          "service (options.pds_url / options.api_base)?")
-    return body
+    return json_object(resp, f"source '{source}': {nsid} did not return a JSON object; is the base URL an XRPC "
+                             "service (options.pds_url / options.api_base)?")

@@ -19,6 +19,8 @@ from requests.adapters import HTTPAdapter
 from requests.utils import get_environ_proxies
 
 from core.errors import AccessError, RateLimitError, SourceError
+from core.redact import register
+from listeners.fields import json_object
 from listeners.throttle import Throttle
 from listeners.x.options import TOKEN_ENV, TOKEN_HINT, X_API, XOptions
 
@@ -47,21 +49,6 @@ class HostAdapter(HTTPAdapter):
                             proxies=proxies)
 
 
-class Redact(logging.Filter):
-    """tweepy logs request headers (the bearer token) at DEBUG; blank the token out of those records."""
-
-    def __init__(self, token: SecretStr) -> None:
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Replace the token in the record's message; never drops a record."""
-        value = self._token.get_secret_value()
-        message = record.getMessage()
-        if value and value in message:
-            record.msg, record.args = message.replace(value, "<redacted>"), ()
-        return True
-
 
 class InvalidIdError(Exception):
     """Recent search refused a saved ``since_id``/``until_id`` (older than its 7-day index)."""
@@ -77,8 +64,7 @@ class XApi:
     def __init__(self, source: str, opts: XOptions, token: SecretStr) -> None:
         self.source = source
         self.opts = opts
-        self._redact = Redact(token)
-        logging.getLogger("tweepy.client").addFilter(self._redact)
+        register(token.get_secret_value())  # tweepy logs the Authorization header at DEBUG: scrubbed (core.redact)
         self._client = tweepy.Client(bearer_token=token.get_secret_value(), return_type=requests.Response,
                                      wait_on_rate_limit=False)
         self._client.session.mount(X_API + "/", HostAdapter(opts.api_base, opts.timeout_seconds))
@@ -94,9 +80,8 @@ class XApi:
         return f"XApi(source={self.source!r}, api_base={self.opts.api_base!r}, endpoint={self.endpoint!r})"
 
     def close(self) -> None:
-        """Release the connection pool and the log filter."""
+        """Release the connection pool."""
         self._client.session.close()
-        logging.getLogger("tweepy.client").removeFilter(self._redact)
 
     def search(self, query: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """One search page as the raw JSON body."""
@@ -167,14 +152,8 @@ class XApi:
                                       detail=f"x-rate-limit-limit {per_window}")
 
     def _json(self, resp: requests.Response) -> dict[str, Any]:
-        try:
-            body = resp.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            raise SourceError(f"source '{self.source}': X {self.endpoint} did not return a JSON object; is "
-                              f"options.api_base ({self.opts.api_base}) the X API?")
-        return body
+        return json_object(resp, f"source '{self.source}': X {self.endpoint} did not return a JSON object; is "
+                                 f"options.api_base ({self.opts.api_base}) the X API?")
 
 
 def _bad_request(where: str, query: str, title: str, detail: str, body: Mapping[str, Any]) -> Exception:
