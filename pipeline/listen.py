@@ -212,7 +212,7 @@ class ListenRun:
             self.progress.to_score(name, len(records))
             scored = (steps.score_page(records, lambda n: self.progress.scored(name, n)) if records
                       else ScoredPage())
-            done = steps.store_page(scored, page.rejects)
+            done = steps.store_page(scored, [*page.rejects, *scored.failed])
             steps.save_cursor(page.cursor)  # after the page is stored, never before
             summary.inserted += done.inserted
             summary.quarantined += done.quarantined

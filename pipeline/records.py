@@ -8,10 +8,12 @@ from typing import Any
 
 import numpy as np
 
+from core.types import Rejected
 from nlp import Scorer
 from storage import MentionStore
 
 Record = dict[str, Any]
+SCORING_FAILED = "scoring_failed"
 
 
 @dataclass
@@ -21,18 +23,37 @@ class ScoredPage:
     rows: list[Record] = field(default_factory=list)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)  # mention_id -> sentence vector
     encoder: str = "unknown"  # the encoder that made ``vectors``
+    failed: list[Rejected] = field(default_factory=list)  # rows the scorer could not score, for the quarantine
 
 
 def score_records(records: list[Record], scorer: Scorer,
                   on_progress: Callable[[int], None] | None = None) -> ScoredPage:
-    """Add the NLP columns and ``model_version`` to each record (a pure transform, nothing is stored)."""
-    scores = scorer.score([r["text"] for r in records], on_progress=on_progress)
+    """Add the NLP columns and ``model_version`` to each record (a pure transform, nothing is stored).
+
+    When scoring the batch fails, each row is scored alone: the rows that still fail are returned in
+    ``failed`` (reason code ``scoring_failed``) for the quarantine, and the rest of the page goes on.
+    """
+    failed: list[Rejected] = []
+    try:
+        scores = scorer.score([r["text"] for r in records], on_progress=on_progress)
+    except Exception:  # noqa: BLE001 - any model failure: find the rows that cause it, keep the others
+        kept, scores = [], []
+        for rec in records:
+            try:
+                scores += scorer.score([rec["text"]])
+                kept.append(rec)
+            except Exception as exc:  # noqa: BLE001 - this row is quarantined with the error, never the page
+                failed.append(Rejected(source=str(rec.get("source") or ""), record=rec, code=SCORING_FAILED,
+                                       reason=f"scoring failed: {type(exc).__name__}: {str(exc)[:300]}"))
+        records = kept
+        if on_progress is not None:
+            on_progress(len(records) + len(failed))
     rows = [{**rec, **s.columns(), "model_version": scorer.model_version} for rec, s in
             zip(records, scores, strict=True)]
     vectors = {rec["mention_id"]: s.embedding for rec, s in zip(records, scores, strict=True)
                if s.embedding is not None}
     encoder = scorer.encoder.name if vectors and scorer.encoder is not None else "unknown"
-    return ScoredPage(rows, vectors, encoder)
+    return ScoredPage(rows, vectors, encoder, failed)
 
 
 class Deduper:

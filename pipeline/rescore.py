@@ -232,10 +232,12 @@ def _score(rows: list[dict[str, Any]], scorer: ScorerFactory, steps: list[str],
            updates: dict[str, dict[str, Any]]) -> ScoredPage:
     """Score ``rows`` as listen does; the changed columns of ``steps`` go to ``updates``.
 
-    Returns the scored page, for its embeddings.
+    Returns the scored page, for its embeddings; rows the model failed on keep their stored labels.
     """
     scored = score_records(rows, scorer())
-    for row, new in zip(rows, scored.rows, strict=True):
+    by_id = {row["mention_id"]: row for row in rows}
+    for new in scored.rows:  # a row the model failed on (scored.failed) keeps its stored labels
+        row = by_id[new["mention_id"]]
         values = {c: new[c] for step in steps for c in _COLUMNS[step]}
         merged = {**row, **values}
         values["is_pain_point"] = merged["sentiment"] == "negative" and bool(merged["aspects"])

@@ -265,3 +265,30 @@ def test_refresh_topics_keeps_labels_when_nothing_is_found(settings_factory: Any
     assert (summary["embedded"], summary["labelled"], summary["topics"]) == (15, 0, [])
     with connect(settings.storage.path) as con:
         assert con.execute("SELECT DISTINCT topic FROM mentions").fetchall() == [("from an earlier fit",)]
+
+
+class _FailsOnPoison(KeywordSentiment):
+    """The model raises on one input, as a real tokenizer or head may on a text nobody foresaw."""
+
+    def predict_proba(self, texts: Sequence[str]) -> Any:
+        if any("POISON" in t for t in texts):
+            raise RuntimeError("tokenizer blew up")
+        return super().predict_proba(texts)
+
+
+def test_a_row_the_model_cannot_score_is_quarantined_and_the_page_goes_on(tmp_path: Path,
+                                                                           settings_factory: Any) -> None:
+    (tmp_path / "exports").mkdir()
+    rows = [*ROWS, {"id": "9", "platform": "x", "created_at": "2026-10-02T11:00:00Z", "text": "Narmart POISON"}]
+    _write(tmp_path / "exports" / "a.jsonl", rows)
+    settings = settings_factory(sources=SOURCES, topics={"enabled": False})
+    store = MentionStore(settings.storage.path)
+    summary = _run(settings, Scorer(sentiment=_FailsOnPoison()), store).run(["export"])
+    with connect(settings.storage.path) as con:
+        stored = {r[0] for r in con.execute("SELECT mention_id FROM mentions").fetchall()}
+        quarantined = con.execute("SELECT reason_code, reason FROM quarantine").fetchall()
+    assert "x:9" not in stored
+    assert len(stored) == summary["sources"][0]["inserted"] > 0
+    assert [code for code, _ in quarantined] == ["scoring_failed"]
+    assert "tokenizer blew up" in quarantined[0][1]
+    assert _cursor(settings) is not None  # the page was stored, so its cursor was saved
