@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -38,18 +37,6 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # Prefect's temporary local API server needs ~15 s on two busy cores; its default 20 s wait is too tight.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
-
-def _private_prefect_home() -> None:
-    """Owner-only Prefect home: its database keeps run states and logs, which quote upstream errors."""
-    home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
-    with contextlib.suppress(OSError):  # a read-only or foreign home: Prefect itself will say so
-        home.mkdir(mode=0o700, parents=True, exist_ok=True)
-        home.chmod(0o700)
-        for db in home.glob("*.db*"):
-            db.chmod(0o600)
-
-
-_private_prefect_home()
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="voxpop: social listening and multilingual pain-point detection.")

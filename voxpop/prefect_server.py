@@ -54,10 +54,12 @@ def ensure_server() -> None:
     settings = get_current_settings()
     if settings.api.url or not settings.server.ephemeral.enabled:
         return  # a configured server, or an error from Prefect itself that says what to set
+    home = Path(settings.home).expanduser()
+    private_home(home)  # before the server creates its database there
     server = SubprocessASGIServer()
     if server.running:
         return
-    notes = Path(settings.home).expanduser() / "voxpop-servers"
+    notes = home / "voxpop-servers"
     reap_stale(notes)
     env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
            **settings.to_environment_variables(exclude_unset=True)}  # what Prefect's own launch passes
@@ -83,6 +85,15 @@ def ensure_server() -> None:
         note.unlink(missing_ok=True)
 
     atexit.register(stop)  # registered before Prefect's workers start, so it runs after they drained
+
+
+def private_home(home: Path) -> None:
+    """Owner-only Prefect home: the temporary server's database keeps run states and logs, which quote errors."""
+    with contextlib.suppress(OSError):  # a read-only or foreign home: Prefect itself will say so
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        home.chmod(0o700)
+        for db in home.glob("*.db*"):
+            db.chmod(0o600)
 
 
 def reap_stale(notes: Path) -> int:
