@@ -27,7 +27,8 @@ from core.delimited import BAD_BYTE, MAX_CSV_FIELD, BadRow, Row, csv_rows, lift_
 from core.encodings import AUTO, check_encoding, decode, escape_surrogates, first_surrogate, label
 from core.errors import SourceError
 
-__all__ = ["FORMATS", "MAX_CSV_FIELD", "BadRow", "TextRow", "csv_cell", "format_of", "iter_rows", "read_texts"]
+__all__ = ["FORMATS", "MAX_CSV_FIELD", "BadRow", "TextRow", "csv_cell", "delimiter_of", "format_of", "iter_rows",
+           "read_texts"]
 
 FORMATS = ("csv", "tsv", "jsonl", "txt")
 _SUFFIX_FORMAT = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
@@ -37,6 +38,18 @@ _SUFFIX_FORMAT = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "j
 def format_of(path: Path) -> str | None:
     """The format a file's suffix stands for, or None when the suffix is not one of ours."""
     return _SUFFIX_FORMAT.get(path.suffix.lower())
+
+
+def delimiter_of(text: str, fmt: str) -> str:
+    """The field separator: a tab for TSV; for CSV a comma, or a semicolon when the header has no comma.
+
+    Excel writes semicolons in the ru, az and tr locales (where the comma is the decimal mark), and such a
+    header read with commas is one column, so every row would lose its text.
+    """
+    if fmt == "tsv":
+        return "\t"
+    header = text.split("\n", 1)[0]
+    return ";" if ";" in header and "," not in header else ","
 
 
 def iter_rows(text: str, fmt: str, *, keep_blank: bool = False,
@@ -50,7 +63,7 @@ def iter_rows(text: str, fmt: str, *, keep_blank: bool = False,
     line. Raises ValueError when a JSON array is not valid JSON: that breaks the whole file, not one row.
     """
     if fmt in {"csv", "tsv"}:
-        yield from csv_rows(text, "\t" if fmt == "tsv" else ",", encoding)
+        yield from csv_rows(text, delimiter_of(text, fmt), encoding)
         return
     if fmt == "jsonl" and text.lstrip().startswith("["):
         yield from _json_array(text)
@@ -205,7 +218,7 @@ def read_texts(path: str | Path, encoding: str = AUTO) -> list[TextRow]:
     fmt = format_of(path) or "txt"
     if fmt in {"csv", "tsv"}:
         lift_csv_limit()
-        header = next(csv.reader(io.StringIO(text, newline=""), delimiter="\t" if fmt == "tsv" else ","), [])
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text, fmt)), [])
         if m := BAD_BYTE.search("".join(header)):
             raise SourceError(f"{path}: the header is not valid {label(used)} (byte 0x{ord(m.group()) - 0xDC00:02x}); "
                               "fix it or pass --encoding")

@@ -40,8 +40,7 @@ class Quarantine:
         """
         if not rejects:
             return {}
-        payload = [(r.source, r.reason, json.dumps(dict(r.record), default=str, ensure_ascii=False, sort_keys=True))
-                   for r in rejects]
+        payload = [(r.source, r.reason, record_json(r.record)) for r in rejects]
         snap = self.table.snapshot()
         known = {key for _, t in self._tables(snap.files)
                  for key in zip(*(t[c].to_pylist() for c in ("source", "reason", "record")), strict=True)}
@@ -135,3 +134,23 @@ def _matches(raw: str, urls: set[str], native: set[str], mention_ids: set[str]) 
     return (any(fields.get(k) in urls for k in IDENTITY_URL_KEYS)
             or any(fields.get(k) in native for k in IDENTITY_ID_KEYS)
             or fields.get("mention_id") in mention_ids)
+
+
+def record_json(record: Mapping[str, Any]) -> str:
+    """A rejected record as stable JSON, whatever it holds; one odd record must never stop the write.
+
+    Keys become text (a CSV row's surplus fields come under the key None), other values their ``str``.
+    """
+
+    def keyed(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {_key(k): keyed(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [keyed(v) for v in value]
+        return value
+
+    return json.dumps(keyed(record), default=str, ensure_ascii=False, sort_keys=True)
+
+
+def _key(key: Any) -> str:
+    return "(extra fields)" if key is None else str(key)

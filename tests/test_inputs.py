@@ -370,3 +370,13 @@ def test_score_explains_a_header_it_cannot_read(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["score", str(src), "-o", str(tmp_path / "o.jsonl"), "--encoding", "utf-9"])
     assert result.exit_code == 2  # voxpop's error exit, with a one-line message
     assert "not a known text encoding" in result.output
+
+
+def test_a_semicolon_csv_from_excel_is_read_by_its_columns(tmp_path: Path) -> None:
+    from core.records import iter_rows
+
+    text = "Дата;Отзыв;Канал\n01.11.2026;Azercell интернет не работает, третий день;app\n"
+    rows = [row for _, row in iter_rows(text, "csv")]
+    assert rows == [{"Дата": "01.11.2026", "Отзыв": "Azercell интернет не работает, третий день", "Канал": "app"}]
+    assert [row for _, row in iter_rows("date,text\n2026-11-01,a;b\n", "csv")] == [{"date": "2026-11-01",
+                                                                                   "text": "a;b"}]

@@ -210,3 +210,15 @@ def test_readme_query_recipes_run_against_a_store(bank_store: Path, monkeypatch:
         for query in sql:
             con.execute(query).fetchall()
     assert len(sql) >= 3
+
+
+def test_a_record_with_odd_keys_is_quarantined_not_a_crash(tmp_path: Path) -> None:
+    # A CSV row with more fields than its header comes back from csv with its surplus under the key None.
+    odd = Rejected("reviews", "telco.csv:2: empty or missing text",
+                   {"file": "telco.csv", "line": 2, "Дата;Отзыв": "01.11.2026;Bakcell", None: ["x", "y"], 3: {None: 1}})
+    store = MentionStore(tmp_path / "d")
+    assert store.quarantine_by_code([odd], run_id="r") == {"empty_text": 1}
+    assert store.quarantine_by_code([odd], run_id="r") == {}  # the same record, once
+    with connect(tmp_path / "d") as con:
+        (record,) = con.execute("SELECT record FROM quarantine").fetchone()
+    assert json.loads(record)["(extra fields)"] == ["x", "y"]
