@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -39,51 +39,68 @@ def fold_standardisation(weights: list[np.ndarray], biases: list[np.ndarray], me
     return [w0, *weights[1:]], [b0, *biases[1:]]
 
 
-def train_head(
-    train_x: np.ndarray, train: Dataset, val_x: np.ndarray, val: Dataset, sample_weight: np.ndarray | None = None,
-    *, log: Callable[[str], None] = print,
-) -> tuple[Head, str, float]:
-    """Try a few heads on standardised features, keep the best by validation macro-F1, calibrate it.
+Score = Callable[[np.ndarray], float]  # validation logits -> selection score (higher is better)
+Candidate = tuple[str, LogisticRegression | MLPClassifier]
 
-    Multi-layer features have very different scales per layer; standardising makes one regularisation
-    strength fit all of them. The scaler is folded into the head's first layer afterwards.
-    """
-    mean = train_x.mean(axis=0)
-    scale = train_x.std(axis=0) + 1e-6
-    tx, vx = (train_x - mean) / scale, (val_x - mean) / scale
-    candidates: list[tuple[str, LogisticRegression | MLPClassifier]] = [
+
+def by_language(val: Dataset) -> Score:
+    """The default selection score: mean over languages of macro-F1 on ``val``."""
+    return lambda logits: macro_f1_by_lang(val, logits.argmax(1))["avg"]
+
+
+def default_candidates(n_train: int) -> list[Candidate]:
+    """Logistic regression at three strengths, plus two MLPs when there is enough data for them."""
+    candidates: list[Candidate] = [
         (f"logreg C={c}", LogisticRegression(C=c, max_iter=3000, class_weight="balanced")) for c in (0.003, 0.01, 0.03)
     ]
-    if len(train.texts) >= MLP_MIN_EXAMPLES:
+    if n_train >= MLP_MIN_EXAMPLES:
         candidates += [
             (f"mlp {h} alpha={a}", MLPClassifier(hidden_layer_sizes=(h,), alpha=a, max_iter=300,
                                                  early_stopping=True, random_state=0))
             for h in (256,) for a in (1.0, 3.0)
         ]
+    return candidates
+
+
+def train_head(
+    train_x: np.ndarray, train: Dataset, val_x: np.ndarray, val: Dataset, sample_weight: np.ndarray | None = None,
+    *, score: Score | None = None, candidates: Sequence[Candidate] | None = None, ngrams: bool = True,
+    log: Callable[[str], None] = print,
+) -> tuple[Head, str, float]:
+    """Try a few heads on standardised features, keep the best by ``score`` on validation, calibrate it.
+
+    Multi-layer features have very different scales per layer; standardising makes one regularisation
+    strength fit all of them. The scaler is folded into the head's first layer afterwards.
+    """
+    score_of = score or by_language(val)
+    mean = train_x.mean(axis=0)
+    scale = train_x.std(axis=0) + 1e-6
+    tx, vx = (train_x - mean) / scale, (val_x - mean) / scale
     best: tuple[float, str, LogisticRegression | MLPClassifier] | None = None
     y = train.y()
-    for name, model in candidates:
+    for name, model in candidates or default_candidates(len(train.texts)):
         model.fit(tx, y, sample_weight=sample_weight)
-        score = macro_f1_by_lang(val, model.predict(vx))["avg"]
-        log(f"  {name:<24} validation avg macro-F1 {score:5.1f}")
-        if best is None or score > best[0]:
-            best = (score, name, model)
+        value = score_of(np.log(model.predict_proba(vx) + 1e-12))
+        log(f"  {name:<24} validation score {value:5.1f}")
+        if best is None or value > best[0]:
+            best = (value, name, model)
     if best is None:  # pragma: no cover - candidates is never empty
         msg = "no head candidates"
         raise RuntimeError(msg)
     score, name, model = best
     weights, biases = fold_standardisation(*head_from_sklearn(model), mean, scale)
     head = Head(weights, biases, 1.0, {})
-    head.ngrams, ngram_score = train_ngrams(head, train, val_x, val, sample_weight, log=log)
-    if head.ngrams is not None:
-        name, score = f"{name} + char n-grams x{head.ngrams.weight}", ngram_score
+    if ngrams:
+        head.ngrams, ngram_score = train_ngrams(head, train, val_x, val, sample_weight, score=score_of, log=log)
+        if head.ngrams is not None:
+            name, score = f"{name} + char n-grams x{head.ngrams.weight}", ngram_score
     head.temperature = fit_temperature(head.logits(val_x, val.texts), val.y())
     return head, name, score
 
 
 def train_ngrams(
     head: Head, train: Dataset, val_x: np.ndarray, val: Dataset, sample_weight: np.ndarray | None,
-    *, log: Callable[[str], None] = print,
+    *, score: Score | None = None, log: Callable[[str], None] = print,
 ) -> tuple[CharNgrams | None, float]:
     """Fit the character n-gram layer and its weight beside ``head`` on validation; None if it does not help."""
     ngrams = CharNgrams(np.zeros(0, np.int32), np.zeros((0, 3), np.float32), np.zeros(3, np.float32), 1.0)
@@ -94,13 +111,14 @@ def train_ngrams(
     # Rounded to float16 here as in the saved file, so the scores measured below are the shipped model's.
     weights = lr.coef_[:, keep].T.astype(np.float16).astype(np.float32)
     ngrams.index, ngrams.weights, ngrams.bias = keep, weights, lr.intercept_.astype(np.float32)
+    score_of = score or by_language(val)
     dense = head.logits(val_x)
     lexical = ngrams.logits(val.texts)
-    best = (macro_f1_by_lang(val, dense.argmax(1))["avg"], 0.0)
+    best = (score_of(dense), 0.0)
     for weight in NGRAM_WEIGHTS:
-        score = macro_f1_by_lang(val, (dense + weight * lexical).argmax(1))["avg"]
-        log(f"  + char n-grams x{weight:<5}     validation avg macro-F1 {score:5.1f}")
-        best = max(best, (score, weight))
+        value = score_of(dense + weight * lexical)
+        log(f"  + char n-grams x{weight:<5}     validation score {value:5.1f}")
+        best = max(best, (value, weight))
     if best[1] == 0.0:
         return None, best[0]
     ngrams.weight = best[1]
