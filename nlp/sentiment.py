@@ -25,6 +25,8 @@ from nlp.encoders import MAX_CHARS, Encoder, LayeredEncoder, default_encoder
 LABELS = ("negative", "neutral", "positive")
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 DEFAULT_HEAD = WEIGHTS_DIR / "sentiment_head.npz"
+# The plain baseline every figure is shown beside: e5's last layer + logistic regression on UMSAB train.
+BASELINE_HEAD = WEIGHTS_DIR / "baseline_head.npz"
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:

@@ -366,15 +366,26 @@ def score(
 
 @app.command("eval")
 def eval_(
-    data: DataOpt,
-    split: Annotated[str | None, typer.Option(help="Only this split (test, val, ...); default: all.")] = None,
+    data: Annotated[Path | None, typer.Option(
+        "--data", "-d", help="label<TAB>text TSV file/folder, or UMSAB folders.")] = None,
+    split: Annotated[str | None, typer.Option(
+        help="Only this split (test, val, ...; with --real: dev or test).")] = None,
     model: ModelOpt = "default",
+    real: Annotated[Path | None, typer.Option(
+        help="The shared real sentiment data (../shared/data/sentiment): score every source's dev or test "
+             "split, the model beside the plain baseline on the same rows.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the scores as JSON.")] = None,
 ) -> None:
-    """Evaluate a sentiment model: per-language macro-F1 and confusion matrices."""
+    """Evaluate a sentiment model: macro-F1 per language and confusion, or real data beside the baseline."""
     from nlp.sentiment import LABELS, load_sentiment  # noqa: PLC0415
     from nlp.training import evaluate, load_labelled  # noqa: PLC0415
 
+    if (data is None) == (real is None):
+        raise _fail(VoxpopError("give --data FILE_OR_FOLDER, or --real ../shared/data/sentiment"))
+    if real is not None:
+        _eval_real(real, split or "test", model, json_out)
+        return
+    assert data is not None  # noqa: S101 - checked above
     try:
         dataset = load_labelled(data, split)
         sentiment = load_sentiment(model)
@@ -393,6 +404,49 @@ def eval_(
     out.print(matrix)
     if json_out is not None:
         json_out.write_text(json.dumps({"model": sentiment.version, **result.as_dict()}, indent=2), encoding="utf-8")
+
+
+def _eval_real(root: Path, split: str, model: str, json_out: Path | None) -> None:
+    """``voxpop eval --real``: every real source's split, the model beside the plain baseline."""
+    import dataclasses  # noqa: PLC0415
+
+    from nlp.sentiment import BASELINE_HEAD, Head, HeadSentiment, load_sentiment  # noqa: PLC0415
+    from nlp.training.evaluation import compare_on_real  # noqa: PLC0415
+    from nlp.training.real import SOURCES, real_splits  # noqa: PLC0415
+
+    if split not in {"dev", "test"}:
+        raise _fail(VoxpopError(f"--split must be dev or test with --real, not {split!r}"))
+    try:
+        sentiment = load_sentiment(model)
+        baseline = Head.load(BASELINE_HEAD)
+        total = sum(len(d.texts) for d in real_splits(root, [s for s in SOURCES if s.role != "train-only"])[1]
+                    .part(split).values())
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+    if isinstance(sentiment, HeadSentiment):
+        shipped = sentiment
+
+        def predict(texts: list[str]) -> tuple[Any, Any]:  # one encoder pass for both
+            probs, vectors = shipped.predict_with_embeddings(texts)
+            return probs, baseline.predict_proba(vectors)
+    else:
+        base_model = HeadSentiment(head=baseline)
+
+        def predict(texts: list[str]) -> tuple[Any, Any]:
+            return sentiment.predict_proba(texts), base_model.predict_proba(texts)
+    with Progress(*BAR, console=console) as bar:
+        task_id = bar.add_task(f"scoring {split} splits", total=total)
+        result = compare_on_real(predict, (sentiment.version, "baseline"), root, split,
+                                 on_progress=lambda n: bar.advance(task_id, n))
+    table = Table("source", "rows", sentiment.version, "baseline", "Δ",
+                  title=f"macro-F1 on the {split} splits of {root} (same rows)")
+    for name, (a, b, n) in result.parts.items():
+        table.add_row(name, f"{n:,}", f"{a:.1f}", f"{b:.1f}", f"{a - b:+.1f}")
+    for group, (a, b) in result.groups.items():
+        table.add_row(f"[bold]{group} (mean)[/bold]", "", f"{a:.1f}", f"{b:.1f}", f"{a - b:+.1f}")
+    out.print(table)
+    if json_out is not None:
+        json_out.write_text(json.dumps(dataclasses.asdict(result), indent=2), encoding="utf-8")
 
 
 @app.command()

@@ -1,15 +1,17 @@
-"""Train the default sentiment head on e5 embeddings and write it with its model card.
+"""Train the default sentiment head on real data and write it, the plain baseline and the model card.
 
-Data: UMSAB train (8 languages, read from ``../shared/data/umsab`` at training time, never copied) plus
-the project's own labelled az/tr/hy/ru examples (``nlp/data/labelled/*.train.tsv``). Model selection and
-temperature calibration use UMSAB val; the project's ``*.test.tsv`` files stay held out for the card.
+Data (read at training time, never copied): UMSAB train/val (``../shared/data/umsab``), the shared real
+sets (``../shared/data/sentiment``) and the project's own examples. Every choice is made on the real dev
+splits plus UMSAB val (``nlp.training.recipe``); the test splits are reported in the card.
 
-    python -m nlp.training --umsab ../shared/data/umsab --out nlp/weights
+    python -m nlp.training --commercial-only --out nlp/weights/commercial   # first: its figures go in the card
+    python -m nlp.training                      # the shipped head, baseline and card into nlp/weights
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,20 +19,26 @@ from nlp.encoders import default_encoder
 from nlp.sentiment import WEIGHTS_DIR
 from nlp.training.aspects import train_aspect_head
 from nlp.training.cache import CACHE_DIR
-from nlp.training.card import UMSAB_NOTES
-from nlp.training.data import OWN_LANGS, umsab_splits
-from nlp.training.fit import AdapterOptions, train_sentiment
+from nlp.training.card import COMMERCIAL_FIGURES, save
+from nlp.training.painpoints import REAL_ASPECTS
+from nlp.training.real import SHARED_SENTIMENT
+from nlp.training.recipe import run
+
+SHARED_UMSAB = SHARED_SENTIMENT.parent / "umsab"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``make train-head``: train the shipped head on UMSAB + the project's own examples."""
-    ap = argparse.ArgumentParser(prog="python -m nlp.training", description=__doc__)
-    ap.add_argument("--umsab", type=Path, help="UMSAB folder (train/val splits); needed for the sentiment head")
+    """``make train-head``: train the shipped head (or, with --commercial-only, its commercial variant)."""
+    ap = argparse.ArgumentParser(prog="python -m nlp.training", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--umsab", type=Path, default=SHARED_UMSAB, help="UMSAB folder (train/val splits)")
+    ap.add_argument("--real", type=Path, default=SHARED_SENTIMENT, help="the shared real sentiment data")
     ap.add_argument("--out", type=Path, default=WEIGHTS_DIR)
     ap.add_argument("--cache", type=Path, default=CACHE_DIR)
-    ap.add_argument("--adapter-layers", type=int, default=AdapterOptions.layers,
-                    help="fine-tune a LoRA adapter on this many top encoder layers (0: head only)")
-    ap.add_argument("--adapter-epochs", type=float, default=AdapterOptions.epochs)
+    ap.add_argument("--commercial-only", action="store_true",
+                    help="train only on sources whose licence allows commercial use (see the model card)")
+    ap.add_argument("--commercial-figures", type=Path, default=WEIGHTS_DIR / "commercial" / COMMERCIAL_FIGURES,
+                    help="figures of a commercial-only run, shown in the default head's card when present")
     ap.add_argument("--aspects", action="store_true",
                     help="train the learned aspect head instead (not shipped: see docs/benchmarks.md)")
     args = ap.parse_args(argv)
@@ -38,16 +46,25 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.out.mkdir(parents=True, exist_ok=True)
         train_aspect_head(default_encoder()).save(args.out / "aspect_head.npz")
         return
-    if args.umsab is None:
-        ap.error("--umsab is required to train the sentiment head (or pass --aspects)")
-    train, val, test = umsab_splits(args.umsab)
-    head, _ = train_sentiment(train, val, test=test, out=args.out, cache=args.cache, data_notes=UMSAB_NOTES,
-                              weight_langs=OWN_LANGS, own_weight=4.0,
-                              adapter=AdapterOptions(layers=args.adapter_layers, epochs=args.adapter_epochs)
-                              if args.adapter_layers else None)
-    print(f"head: {head.meta['head']}, temperature {head.temperature:.3f}")
-    print("validation macro-F1:", head.meta["val_macro_f1"])
-    print("held-out macro-F1:", head.meta["test_macro_f1"])
+    # Posts hand-labelled for aspects stay out of sentiment training, so their pain-point figures are fair.
+    held_out = {json.loads(line)["sha256"] for path in sorted(REAL_ASPECTS.glob("*.jsonl"))
+                for line in path.read_text(encoding="utf-8").splitlines()}
+    result = run(default_encoder(), args.umsab, args.real, args.cache, commercial_only=args.commercial_only,
+                 held_out=held_out, log=lambda m: print(m, flush=True))
+    args.out.mkdir(parents=True, exist_ok=True)
+    commercial = None
+    if args.commercial_only:
+        (args.out / COMMERCIAL_FIGURES).write_text(json.dumps(result.shipped_figures, indent=1), encoding="utf-8")
+    elif args.commercial_figures.exists():
+        commercial = json.loads(args.commercial_figures.read_text(encoding="utf-8"))
+    path = save(result.head, args.out, commercial)
+    if not args.commercial_only:
+        result.baseline.save(args.out / "baseline_head.npz")
+    groups = result.shipped_figures["test"]["groups"]  # type: ignore[index]
+    base = result.baseline_figures["test"]["groups"]  # type: ignore[index]
+    print(f"wrote {path}: {result.head.meta['head']}, temperature {result.head.temperature:.3f}")
+    for group, value in groups.items():
+        print(f"  test {group:<10} {value:5.1f}  (baseline {base.get(group, float('nan')):5.1f})")
 
 
 if __name__ == "__main__":

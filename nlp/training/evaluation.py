@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -60,3 +61,46 @@ def evaluate(model: SentimentModel, data: Dataset, *, batch_size: int = 256,
     confusion["all"] = confusion_matrix(y, pred, labels=[0, 1, 2]).tolist()
     sizes = {lang: int((langs == lang).sum()) for lang in sorted(set(data.langs))}
     return Evaluation(scores, confusion, sizes)
+
+
+@dataclass
+class Comparison:
+    """Macro-F1 of two models on the same rows of every real source's split, per source and per language."""
+
+    split: str
+    models: tuple[str, str]
+    parts: dict[str, tuple[float, float, int]]  # source -> (first model, second model, rows)
+    groups: dict[str, tuple[float, float]]
+
+
+def compare_on_real(
+    predict: Callable[[list[str]], tuple[np.ndarray, np.ndarray]], names: tuple[str, str], root: Path,
+    split: str = "test", *, batch_size: int = 256, on_progress: Callable[[int], None] | None = None,
+) -> Comparison:
+    """Score two models (``predict`` returns both models' probabilities from one pass) on a real split.
+
+    Sources in the selection objective are grouped per language; noisy and auxiliary sets are shown, not
+    averaged; machine-translated training-only sets are never evaluated.
+    """
+    from nlp.training.real import SOURCES, real_splits  # noqa: PLC0415
+    from nlp.training.selection import Objective  # noqa: PLC0415
+
+    sources = [s for s in SOURCES if s.role != "train-only"]
+    _, splits = real_splits(root, sources)
+    objective = Objective()
+    for s in sources:
+        objective.add(s.name, splits.part(split)[s.name], s.lang if s.role == "eval" else None, binary=s.binary)
+    first, second = [], []
+    texts = objective.data.texts
+    for start in range(0, len(texts), batch_size):
+        a, b = predict(texts[start : start + batch_size])
+        first.append(np.log(np.asarray(a) + 1e-12))
+        second.append(np.log(np.asarray(b) + 1e-12))
+        if on_progress is not None:
+            on_progress(len(texts[start : start + batch_size]))
+    la, lb = np.concatenate(first), np.concatenate(second)
+    sa, sb = objective.scores(la), objective.scores(lb)
+    ga, gb = objective.groups(la), objective.groups(lb)
+    ga.pop("objective", None)
+    parts = {p.name: (round(sa[p.name], 1), round(sb[p.name], 1), p.stop - p.start) for p in objective.parts}
+    return Comparison(split, names, parts, {g: (round(ga[g], 1), round(gb[g], 1)) for g in ga})

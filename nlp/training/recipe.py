@@ -118,8 +118,9 @@ def gather(encoder: Encoder, umsab: Path, real: Path, cache: Path | None, *, com
     test: dict[str, np.ndarray] = {}
     umsab_train = load_umsab(umsab, "train")
     umsab_val = load_umsab(umsab, "val")
+    umsab_rows = add("umsab/train", umsab_train)  # the baseline's data, in any case
     if not commercial_only:  # UMSAB's parts include research-only datasets
-        train["umsab"] = add("umsab/train", umsab_train)
+        train["umsab"] = umsab_rows
     val_rows = add("umsab/val", umsab_val)
     langs = np.array(umsab_val.langs)
     umsab_langs = sorted(set(umsab_val.langs))
@@ -170,16 +171,16 @@ def sample_weights(m: Materials, weights: dict[str, float]) -> tuple[np.ndarray,
     return np.concatenate(rows), np.concatenate(w)
 
 
-def weight_grid(m: Materials) -> list[dict[str, float]]:
-    """Source-weight settings tried (one role at a time around the all-ones setting, then the best of each)."""
-    base = dict.fromkeys(m.train, 1.0) | {"own": OWN_WEIGHT}
-    grid = [base]
+def weight_options(m: Materials) -> dict[str, tuple[float, ...]]:
+    """Weights tried per training source (noisy, auxiliary and off-domain sets); the others stay as they are."""
     by_name = {s.name: s for s in m.sources}
+    options: dict[str, tuple[float, ...]] = {}
     for name in m.train:
         source = by_name.get(name)
-        options = OFF_DOMAIN_WEIGHTS if name == OFF_DOMAIN else ROLE_WEIGHTS.get(source.role, (1.0,)) if source else ()
-        grid += [base | {name: w} for w in options if w != 1.0]
-    return grid
+        choices = OFF_DOMAIN_WEIGHTS if name == OFF_DOMAIN else ROLE_WEIGHTS[source.role] if source else (1.0,)
+        if len(choices) > 1:
+            options[name] = choices
+    return options
 
 
 def quick_candidate() -> list[Candidate]:
@@ -205,7 +206,7 @@ class Choice:
 
 
 def choose(m: Materials, dim: int, *, log: Callable[[str], None] = print) -> Choice:
-    """Source weights, then layers, each by the dev objective with the quick head."""
+    """Source weights (one source at a time), then layers, each by the dev objective with the quick head."""
     dev, dev_rows = m.objective("dev")
     x = m.corpus.x()
 
@@ -219,13 +220,18 @@ def choose(m: Materials, dim: int, *, log: Callable[[str], None] = print) -> Cho
         return value
 
     layers = LAYER_CHOICES[0]
-    best = Choice(weight_grid(m)[0], layers, float("-inf"))
-    for weights in weight_grid(m):
-        value = score(weights, layers)
-        changed = {k: v for k, v in weights.items() if v != best.weights.get(k, 1.0) or k == "own"}
-        log(f"  weights {changed}: dev objective {value:.2f}")
-        if value > best.score:
-            best = Choice(weights, layers, value)
+    weights = dict.fromkeys(m.train, 1.0) | {"own": OWN_WEIGHT}
+    best = Choice(weights, layers, score(weights, layers))
+    log(f"  all sources x1, own x{OWN_WEIGHT}: dev objective {best.score:.2f}")
+    for name, choices in weight_options(m).items():  # one source at a time, keeping what helped
+        for w in choices:
+            if w == best.weights[name]:
+                continue
+            trial = best.weights | {name: w}
+            value = score(trial, layers)
+            log(f"  {name} x{w}: dev objective {value:.2f}")
+            if value > best.score:
+                best = Choice(trial, layers, value)
     for layers in LAYER_CHOICES[1:]:
         value = score(best.weights, layers)
         log(f"  layers {layers}: dev objective {value:.2f}")
@@ -296,3 +302,38 @@ def head_logits(head: Head, m: Materials, dim: int) -> Callable[[np.ndarray], np
     x = m.corpus.x()
     cols = layer_columns(head.layers, dim)
     return lambda rows: head.logits(x[np.ix_(rows, cols)], [m.corpus.data.texts[i] for i in rows])
+
+
+@dataclass
+class Result:
+    """The shipped head, the plain baseline, and both models' figures on the same rows."""
+
+    head: Head
+    baseline: Head
+    shipped_figures: dict[str, object]
+    baseline_figures: dict[str, object]
+    choice: Choice
+    materials: Materials
+
+
+def run(encoder: Encoder, umsab: Path, real: Path, cache: Path | None, *, commercial_only: bool = False,
+        held_out: set[str] = frozenset(), log: Callable[[str], None] = print) -> Result:
+    """The whole recipe: gather, baseline, choose weights and layers, fit the head, measure both models."""
+    m = gather(encoder, umsab, real, cache, commercial_only=commercial_only, held_out=held_out, log=log)
+    log(f"corpus: {len(m.corpus.data.texts):,} texts; training parts {sorted(m.train)}"
+        + (f"; {m.excluded} hand-labelled aspect posts held out of training" if m.excluded else ""))
+    dim = encoder.dim
+    log("baseline (last layer + logistic regression on UMSAB train):")
+    baseline = train_baseline(m, dim, log=log)
+    log("choosing source weights and layers on the dev objective:")
+    choice = choose(m, dim, log=log)
+    log(f"fitting the head on {choice.layers} with weights {choice.weights}:")
+    head = fit_shipped(m, choice, dim, log=log)
+    head.meta |= {"encoder": encoder.name, "commercial_only": commercial_only,
+                  "train_sizes": {k: len(v) for k, v in m.train.items() if choice.weights.get(k, 1.0) > 0}}
+    shipped = figures(m, head_logits(head, m, dim), head.temperature)
+    base = figures(m, head_logits(baseline, m, dim), baseline.temperature)
+    head.meta["figures"] = shipped
+    head.meta["baseline_figures"] = base
+    baseline.meta["figures"] = base
+    return Result(head, baseline, shipped, base, choice, m)
