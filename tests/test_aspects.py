@@ -506,3 +506,16 @@ def test_a_pack_includes_aspects_of_another_pack(tmp_path: Path) -> None:
                         encoding="utf-8")
         with pytest.raises(ValueError, match=message):
             Taxonomy.load(pack)
+
+
+def test_links_and_handles_are_not_words_of_the_post() -> None:
+    """Real tweets address brands by handle and carry links: "@acme_support" is not a complaint about support."""
+    tagger = AspectTagger()
+    assert tagger.tag("@AcmeSupport_desk thanks! https://t.co/app_delivery_ux www.shop.example/refund") == []
+    assert tagger.tag("@acme the courier never came") == ["delivery"]
+
+
+def test_typographic_apostrophes_match_like_straight_ones() -> None:
+    tagger = AspectTagger()
+    assert tagger.tag("ordered two weeks ago and it still hasn’t arrived") == tagger.tag(
+        "ordered two weeks ago and it still hasn't arrived") == ["delivery"]

@@ -208,6 +208,10 @@ class LearnedAspects(Protocol):
         ...
 
 
+_LINKS = re.compile(r"(?:https?://|www\.)\S+|(?<![\w@])@\w[\w.]*", re.IGNORECASE)
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
 class AspectTagger:
     """Tag texts with the taxonomy's aspects (multi-label, rule-based, thread-safe).
 
@@ -254,8 +258,12 @@ class AspectTagger:
 
     @staticmethod
     def prepare(text: str) -> str:
-        """Return ``text`` in the matching space (normalised, then ASCII-folded)."""
-        return fold_ascii(normalize(text))
+        """Return ``text`` in the matching space (normalised, then ASCII-folded).
+
+        Links and @handles are blanked first: "@acme_support" or a URL path is not a word of the post.
+        Typographic apostrophes become "'" so "hasn’t arrived" matches the term "hasn't arrived".
+        """
+        return fold_ascii(normalize(_LINKS.sub(" ", text.translate(_APOSTROPHES))))
 
     def tag(self, text: str, lang: str | None = None) -> list[str]:  # noqa: ARG002
         """Return the aspects ``text`` talks about, unique and in taxonomy order.

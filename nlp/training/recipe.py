@@ -37,7 +37,7 @@ ROLE_WEIGHTS: dict[str, tuple[float, ...]] = {"noisy": (0.0, 0.3, 1.0), "auxilia
                                               "train-only": (1.0,), "eval": (1.0,)}
 OFF_DOMAIN = "tr/cemrifki_turkish_movie_reviews"
 OFF_DOMAIN_WEIGHTS = (0.3, 1.0)
-BASELINE_C = (0.1, 0.3, 1.0, 3.0)
+BASELINE_C = (1.0, 3.0, 10.0, 30.0, 100.0)
 
 
 @dataclass
