@@ -135,7 +135,8 @@ def test_recipe_selects_on_dev_reports_beside_baseline_and_leaves_out_what_it_mu
     write_umsab(umsab)
     _whole, splits = real_splits(shared)
     held = {text_hash(splits.train["tr/fsmtsad_multidomain"].texts[0])}
-    result = run(WordEncoder(), umsab, shared, tmp_path / "cache", held_out=held, log=lambda _m: None)
+    result = run(WordEncoder(), umsab, shared, tmp_path / "cache", held_out=held, adapter=False,
+                 log=lambda _m: None)
     head, meta = result.head, result.head.meta
     assert tuple(meta["layers"]) in LAYER_CHOICES
     assert result.materials.excluded == 1, "a post hand-labelled for aspects is kept out of training"
@@ -157,7 +158,8 @@ def test_recipe_selects_on_dev_reports_beside_baseline_and_leaves_out_what_it_mu
     loaded = Head.load(tmp_path / "h.npz")
     assert loaded.meta["figures"] == json.loads(json.dumps(meta["figures"]))
 
-    commercial = run(WordEncoder(), umsab, shared, tmp_path / "cache", commercial_only=True, log=lambda _m: None)
+    commercial = run(WordEncoder(), umsab, shared, tmp_path / "cache", commercial_only=True, adapter=False,
+                     log=lambda _m: None)
     trained = set(commercial.materials.train)
     assert trained == {"ru/opensentimentcorpus_majority", "ru/cedr_emotion_mapped", "own"}, trained
     assert commercial.head.meta["commercial_only"] is True

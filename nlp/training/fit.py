@@ -46,7 +46,7 @@ MIX_NGRAM_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 
 def attach_adapter(
     head: Head, encoder: Encoder, train: Dataset, val: Dataset, val_x: np.ndarray, *, repeats: Sequence[int],
-    options: AdapterOptions, log: Callable[[str], None] = print,
+    options: AdapterOptions, score: Callable[[np.ndarray], float] | None = None, log: Callable[[str], None] = print,
 ) -> np.ndarray:
     """Fine-tune an adapter, then choose its logit weight and the n-grams' jointly on validation.
 
@@ -54,12 +54,13 @@ def attach_adapter(
     adapter did not help and was dropped). The adapter is scored through the inference path (merged float16
     deltas), so the figures are the shipped model's.
     """
+    score_of = score or (lambda lg: macro_f1_by_lang(val, lg.argmax(1))["avg"])
     if not isinstance(encoder, TorchE5Encoder):
         raise ModelError(f"an adapter fine-tunes the PyTorch encoder, and {encoder.name} is another runtime: "
                          "train with the default encoder, or without the adapter")
     adapter, _ = train_adapter(encoder.model, train, val, repeats, layers_trained=options.layers, rank=options.rank,
                                epochs=options.epochs, lr=options.lr,
-                               score=lambda d, lg: macro_f1_by_lang(d, lg.argmax(1))["avg"], log=log)
+                               score=lambda _d, lg: score_of(lg), log=log)
     extra = adapter_features(encoder, val.texts, adapter)
     # Each part's logits once; the grid only re-weights them.
     dense = Head(head.weights, head.biases, 1.0, {}).logits(val_x)
@@ -69,12 +70,12 @@ def attach_adapter(
     ngram_weights = MIX_NGRAM_WEIGHTS if head.ngrams is not None else (0.0,)
     best: tuple[float, float, float] | None = None
     for mix, weight in itertools.product(ADAPTER_MIXES, ngram_weights):
-        score = macro_f1_by_lang(val, (dense + weight * lexical + mix * tuned).argmax(1))["avg"]
-        if best is None or score > best[0]:
-            best = (score, mix, weight)
+        value = score_of(dense + weight * lexical + mix * tuned)
+        if best is None or value > best[0]:
+            best = (value, mix, weight)
     assert best is not None  # noqa: S101 - the grid is never empty
-    score, adapter.mix, weight = best
-    log(f"  adapter x{adapter.mix} + char n-grams x{weight}: validation avg macro-F1 {score:.1f}")
+    value, adapter.mix, weight = best
+    log(f"  adapter x{adapter.mix} + char n-grams x{weight}: validation score {value:.1f}")
     if head.ngrams is not None:
         head.ngrams.weight = weight
         if weight == 0.0:
@@ -86,7 +87,7 @@ def attach_adapter(
     return np.concatenate([val_x, extra], axis=1)
 
 
-def _describe(name: str, head: Head, options: AdapterOptions) -> str:
+def describe(name: str, head: Head, options: AdapterOptions) -> str:
     """The head's name once the adapter's mix has re-chosen the n-gram weight."""
     name = name.split(" + char n-grams", maxsplit=1)[0]
     if head.ngrams is not None:
@@ -130,7 +131,7 @@ def fit(
         val_x = attach_adapter(head, encoder, train, val, val_x, repeats=[round(w) for w in weight],
                                options=adapter, log=log)
         head.temperature = fit_temperature(head.logits(val_x, val.texts), val.y())
-        name = _describe(name, head, adapter)
+        name = describe(name, head, adapter)
     val_scores = macro_f1_by_lang(val, head.logits(val_x, val.texts).argmax(1))
     test_scores: dict[str, float] = {}
     if test is not None and test.texts:

@@ -24,6 +24,7 @@ from nlp.encoders import Encoder
 from nlp.sentiment import Head, softmax
 from nlp.training.cache import embed_cached
 from nlp.training.data import LABELLED_DIR, Dataset, load_tsv, load_umsab
+from nlp.training.fit import AdapterOptions, adapter_features, attach_adapter, describe
 from nlp.training.heads import Candidate, fit_temperature, head_from_sklearn, train_head
 from nlp.training.real import SOURCES, Source, real_splits, take
 from nlp.training.selection import Objective, calibration_by_group, reliability
@@ -38,6 +39,9 @@ ROLE_WEIGHTS: dict[str, tuple[float, ...]] = {"noisy": (0.0, 0.3, 1.0), "auxilia
 OFF_DOMAIN = "tr/cemrifki_turkish_movie_reviews"
 OFF_DOMAIN_WEIGHTS = (0.3, 1.0)
 BASELINE_C = (1.0, 3.0, 10.0, 30.0, 100.0)
+# The LoRA adapter (nlp.adapter) on e5's top 6 layers, one pass over its training rows.
+ADAPTER = AdapterOptions(layers=6, rank=8, epochs=1.0, lr=5e-4)
+ADAPTER_CAP = 4000
 
 
 @dataclass
@@ -297,11 +301,62 @@ def fit_shipped(m: Materials, choice: Choice, dim: int, *, log: Callable[[str], 
     return head
 
 
-def head_logits(head: Head, m: Materials, dim: int) -> Callable[[np.ndarray], np.ndarray]:
-    """Logits of ``head`` for corpus rows, from the cached features (its layers) and the texts."""
+def head_logits(head: Head, m: Materials, dim: int,
+                extra: np.ndarray | None = None) -> Callable[[np.ndarray], np.ndarray]:
+    """Logits of ``head`` for corpus rows, from the cached features (its layers), the adapter's and the texts."""
     x = m.corpus.x()
     cols = layer_columns(head.layers, dim)
-    return lambda rows: head.logits(x[np.ix_(rows, cols)], [m.corpus.data.texts[i] for i in rows])
+
+    def logits(rows: np.ndarray) -> np.ndarray:
+        own = x[np.ix_(rows, cols)]
+        if head.adapter is not None and extra is not None:
+            own = np.concatenate([own, extra[rows]], axis=1)
+        return head.logits(own, [m.corpus.data.texts[i] for i in rows])
+
+    return logits
+
+
+def adapter_rows(m: Materials, weights: dict[str, float], seed: int = 0) -> tuple[np.ndarray, list[int]]:
+    """What the adapter is fine-tuned on: a capped, weighted sample of the head's training rows.
+
+    UMSAB train whole, own examples repeated by their weight, each real source subsampled to its weight and at
+    most ``ADAPTER_CAP`` rows (two cores fine-tune about 30 posts/s).
+    """
+    rng = np.random.default_rng(seed)
+    rows: list[np.ndarray] = []
+    repeats: list[int] = []
+    for name, idx in m.train.items():
+        w = weights.get(name, 1.0)
+        if w <= 0:
+            continue
+        if name in {"umsab", "own"}:
+            take_rows = idx
+        else:
+            take_rows = np.sort(rng.choice(idx, min(ADAPTER_CAP, round(len(idx) * min(w, 1.0))), replace=False))
+        rows.append(take_rows)
+        repeats += [max(1, round(w)) if name == "own" else 1] * len(take_rows)
+    return np.concatenate(rows), repeats
+
+
+def attach_recipe_adapter(head: Head, m: Materials, choice: Choice, encoder: Encoder, *,
+                          log: Callable[[str], None] = print) -> np.ndarray:
+    """Fine-tune the LoRA adapter and choose its mix on dev; returns its features for every dev/test row."""
+    dev, dev_rows = m.objective("dev")
+    x = m.corpus.x()
+    cols = layer_columns(choice.layers, encoder.dim)
+    rows, repeats = adapter_rows(m, choice.weights)
+    log(f"  adapter: {len(rows):,} training posts ({sum(repeats):,} with repeats)")
+    dev_x = attach_adapter(head, encoder, take(m.corpus.data, rows), dev.data, x[np.ix_(dev_rows, cols)],
+                           repeats=repeats, options=ADAPTER, score=dev, log=log)
+    extra = np.zeros((len(m.corpus.data.texts), 2 * encoder.dim), dtype=np.float32)
+    if head.adapter is None:
+        return extra
+    extra[dev_rows] = dev_x[:, len(cols):]
+    _, test_rows = m.objective("test")
+    todo = np.setdiff1d(test_rows, dev_rows)
+    extra[todo] = adapter_features(encoder, [m.corpus.data.texts[i] for i in todo], head.adapter)
+    head.temperature = fit_temperature(head.logits(dev_x, dev.data.texts), dev.data.y())
+    return extra
 
 
 @dataclass
@@ -314,10 +369,12 @@ class Result:
     baseline_figures: dict[str, object]
     choice: Choice
     materials: Materials
+    adapter_features: np.ndarray | None = None
 
 
 def run(encoder: Encoder, umsab: Path, real: Path, cache: Path | None, *, commercial_only: bool = False,
-        held_out: set[str] = frozenset(), log: Callable[[str], None] = print) -> Result:
+        held_out: set[str] = frozenset(), adapter: bool = True, choice: Choice | None = None,
+        log: Callable[[str], None] = print) -> Result:
     """The whole recipe: gather, baseline, choose weights and layers, fit the head, measure both models."""
     m = gather(encoder, umsab, real, cache, commercial_only=commercial_only, held_out=held_out, log=log)
     log(f"corpus: {len(m.corpus.data.texts):,} texts; training parts {sorted(m.train)}"
@@ -325,15 +382,20 @@ def run(encoder: Encoder, umsab: Path, real: Path, cache: Path | None, *, commer
     dim = encoder.dim
     log("baseline (last layer + logistic regression on UMSAB train):")
     baseline = train_baseline(m, dim, log=log)
-    log("choosing source weights and layers on the dev objective:")
-    choice = choose(m, dim, log=log)
+    if choice is None:  # a caller may pass the choice of an earlier run of the same recipe
+        log("choosing source weights and layers on the dev objective:")
+        choice = choose(m, dim, log=log)
     log(f"fitting the head on {choice.layers} with weights {choice.weights}:")
     head = fit_shipped(m, choice, dim, log=log)
+    extra = None
+    if adapter:
+        extra = attach_recipe_adapter(head, m, choice, encoder, log=log)
+        head.meta["head"] = describe(head.meta["head"], head, ADAPTER)
     head.meta |= {"encoder": encoder.name, "commercial_only": commercial_only,
                   "train_sizes": {k: len(v) for k, v in m.train.items() if choice.weights.get(k, 1.0) > 0}}
-    shipped = figures(m, head_logits(head, m, dim), head.temperature)
+    shipped = figures(m, head_logits(head, m, dim, extra), head.temperature)
     base = figures(m, head_logits(baseline, m, dim), baseline.temperature)
     head.meta["figures"] = shipped
     head.meta["baseline_figures"] = base
     baseline.meta["figures"] = base
-    return Result(head, baseline, shipped, base, choice, m)
+    return Result(head, baseline, shipped, base, choice, m, extra)
