@@ -438,8 +438,8 @@ def _eval_real(root: Path, split: str, model: str, json_out: Path | None) -> Non
         task_id = bar.add_task(f"scoring {split} splits", total=total)
         result = compare_on_real(predict, (sentiment.version, "baseline"), root, split,
                                  on_progress=lambda n: bar.advance(task_id, n))
-    table = Table("source", "rows", sentiment.version, "baseline", "Δ",
-                  title=f"macro-F1 on the {split} splits of {root} (same rows)")
+    table = Table("source", "rows", "model", "baseline", "Δ",
+                  title=f"macro-F1 on the {split} splits of {root}, same rows\nmodel: {sentiment.version}")
     for name, (a, b, n) in result.parts.items():
         table.add_row(name, f"{n:,}", f"{a:.1f}", f"{b:.1f}", f"{a - b:+.1f}")
     for group, (a, b) in result.groups.items():
