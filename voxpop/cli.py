@@ -411,16 +411,14 @@ def _eval_real(root: Path, split: str, model: str, json_out: Path | None) -> Non
     import dataclasses  # noqa: PLC0415
 
     from nlp.sentiment import BASELINE_HEAD, Head, HeadSentiment, load_sentiment  # noqa: PLC0415
-    from nlp.training.evaluation import compare_on_real  # noqa: PLC0415
-    from nlp.training.real import SOURCES, real_splits  # noqa: PLC0415
+    from nlp.training.evaluation import compare_on_real, real_objective  # noqa: PLC0415
 
     if split not in {"dev", "test"}:
         raise _fail(VoxpopError(f"--split must be dev or test with --real, not {split!r}"))
     try:
         sentiment = load_sentiment(model)
         baseline = Head.load(BASELINE_HEAD)
-        total = sum(len(d.texts) for d in real_splits(root, [s for s in SOURCES if s.role != "train-only"])[1]
-                    .part(split).values())
+        objective = real_objective(root, split)
     except VoxpopError as exc:
         raise _fail(exc) from None
     if isinstance(sentiment, HeadSentiment):
@@ -435,8 +433,8 @@ def _eval_real(root: Path, split: str, model: str, json_out: Path | None) -> Non
         def predict(texts: list[str]) -> tuple[Any, Any]:
             return sentiment.predict_proba(texts), base_model.predict_proba(texts)
     with Progress(*BAR, console=console) as bar:
-        task_id = bar.add_task(f"scoring {split} splits", total=total)
-        result = compare_on_real(predict, (sentiment.version, "baseline"), root, split,
+        task_id = bar.add_task(f"scoring {split} splits", total=len(objective.data.texts))
+        result = compare_on_real(predict, (sentiment.version, "baseline"), objective, split,
                                  on_progress=lambda n: bar.advance(task_id, n))
     table = Table("source", "rows", "model", "baseline", "Δ",
                   title=f"macro-F1 on the {split} splits of {root}, same rows\nmodel: {sentiment.version}")

@@ -20,7 +20,7 @@ from nlp.sentiment import WEIGHTS_DIR
 from nlp.training.aspects import train_aspect_head
 from nlp.training.cache import CACHE_DIR
 from nlp.training.card import COMMERCIAL_FIGURES, save
-from nlp.training.painpoints import REAL_ASPECTS
+from nlp.training.painpoints import labelled_hashes
 from nlp.training.real import SHARED_SENTIMENT
 from nlp.training.recipe import run
 
@@ -49,10 +49,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         train_aspect_head(default_encoder()).save(args.out / "aspect_head.npz")
         return
     # Posts hand-labelled for aspects stay out of sentiment training, so their pain-point figures are fair.
-    held_out = {json.loads(line)["sha256"] for path in sorted(REAL_ASPECTS.glob("*.jsonl"))
-                for line in path.read_text(encoding="utf-8").splitlines()}
     result = run(default_encoder(), args.umsab, args.real, args.cache, commercial_only=args.commercial_only,
-                 held_out=held_out, adapter=not args.no_adapter, log=lambda m: print(m, flush=True))
+                 held_out=labelled_hashes(), adapter=not args.no_adapter, log=lambda m: print(m, flush=True))
     args.out.mkdir(parents=True, exist_ok=True)
     commercial = None
     if args.commercial_only:

@@ -15,6 +15,8 @@ from sklearn.metrics import confusion_matrix, f1_score
 
 from nlp.sentiment import LABELS, SentimentModel
 from nlp.training.data import Dataset
+from nlp.training.real import SOURCES, real_splits
+from nlp.training.selection import Objective
 
 
 def macro_f1_by_lang(data: Dataset, pred: np.ndarray) -> dict[str, float]:
@@ -73,23 +75,25 @@ class Comparison:
     groups: dict[str, tuple[float, float]]
 
 
-def compare_on_real(
-    predict: Callable[[list[str]], tuple[np.ndarray, np.ndarray]], names: tuple[str, str], root: Path,
-    split: str = "test", *, batch_size: int = 256, on_progress: Callable[[int], None] | None = None,
-) -> Comparison:
-    """Score two models (``predict`` returns both models' probabilities from one pass) on a real split.
+def real_objective(root: Path, split: str = "test") -> Objective:
+    """Every evaluated real source's ``split``, grouped per language as the selection objective groups it.
 
-    Sources in the selection objective are grouped per language; noisy and auxiliary sets are shown, not
-    averaged; machine-translated training-only sets are never evaluated.
+    Noisy and auxiliary sets are parts without a group (shown, not averaged); machine-translated
+    training-only sets are never evaluated.
     """
-    from nlp.training.real import SOURCES, real_splits  # noqa: PLC0415
-    from nlp.training.selection import Objective  # noqa: PLC0415
-
     sources = [s for s in SOURCES if s.role != "train-only"]
     _, splits = real_splits(root, sources)
     objective = Objective()
     for s in sources:
         objective.add(s.name, splits.part(split)[s.name], s.lang if s.role == "eval" else None, binary=s.binary)
+    return objective
+
+
+def compare_on_real(
+    predict: Callable[[list[str]], tuple[np.ndarray, np.ndarray]], names: tuple[str, str], objective: Objective,
+    split: str, *, batch_size: int = 256, on_progress: Callable[[int], None] | None = None,
+) -> Comparison:
+    """Score two models (``predict`` returns both models' probabilities from one pass) on ``real_objective``."""
     first, second = [], []
     texts = objective.data.texts
     for start in range(0, len(texts), batch_size):

@@ -15,8 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import SourceError
-from nlp.training.real import SHARED_SENTIMENT
-from nlp.training.recipe import text_hash
+from nlp.training.real import SHARED_SENTIMENT, text_hash
 
 REAL_ASPECTS = Path(__file__).parents[1] / "data" / "aspects" / "real"
 
@@ -57,6 +56,12 @@ def load_real_aspects(root: Path = SHARED_SENTIMENT, half: str | None = None,
             items.append(Labelled(lang, row["file"], text, frozenset(row["aspects"]), bool(row["pain_point"]),
                                   row["half"]))
     return items
+
+
+def labelled_hashes(labels: Path = REAL_ASPECTS) -> set[str]:
+    """Text hashes of every hand-labelled post (they stay out of sentiment training)."""
+    return {json.loads(line)["sha256"] for path in sorted(labels.glob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines()}
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:

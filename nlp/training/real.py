@@ -7,6 +7,7 @@ into the repository; the text is read from the shared folder at training and eva
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +116,11 @@ def stratified_rows(labels: list[str], seed: int = SPLIT_SEED) -> dict[str, np.n
         parts["test"] += order[n_dev : n_dev + n_test].tolist()
         parts["train"] += order[n_dev + n_test :].tolist()
     return {k: np.array(sorted(v), dtype=np.int64) for k, v in parts.items()}
+
+
+def text_hash(text: str) -> str:
+    """How a hand label names its text without holding it: sha256 of the UTF-8 text, 16 hex digits."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def take(data: Dataset, rows: Iterable[int]) -> Dataset:

@@ -10,7 +10,6 @@ parts of every file, with expected calibration error; the own examples only as a
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ from nlp.training.cache import embed_cached
 from nlp.training.data import LABELLED_DIR, Dataset, load_tsv, load_umsab
 from nlp.training.fit import AdapterOptions, adapter_features, attach_adapter, describe
 from nlp.training.heads import Candidate, fit_temperature, head_from_sklearn, train_head
-from nlp.training.real import SOURCES, Source, real_splits, take
+from nlp.training.real import SOURCES, Source, real_splits, take, text_hash
 from nlp.training.selection import Objective, calibration_by_group, reliability
 
 # What the embedding cache holds per text (one encoder pass); a head reads a subset of these blocks.
@@ -52,16 +51,21 @@ class Corpus:
     features: list[np.ndarray] = field(default_factory=list)
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
+    _x: np.ndarray | None = None
+
     def add(self, name: str, data: Dataset, x: np.ndarray) -> None:
         """Append a named part and its features."""
         start = len(self.data.texts)
         self.data = self.data + data
         self.features.append(x)
         self.spans[name] = (start, start + len(data.texts))
+        self._x = None
 
     def x(self) -> np.ndarray:
-        """All features, one row per text."""
-        return np.concatenate(self.features)
+        """All features, one row per text (concatenated once: about 750 MB for the shipped corpus)."""
+        if self._x is None:
+            self._x = np.concatenate(self.features)
+        return self._x
 
     def rows(self, names: Sequence[str]) -> np.ndarray:
         """Corpus rows of the named parts."""
@@ -159,11 +163,6 @@ def gather(encoder: Encoder, umsab: Path, real: Path, cache: Path | None, *, com
     return Materials(corpus, train, dev, test, sources, umsab_langs, excluded)
 
 
-def text_hash(text: str) -> str:
-    """How a hand label names its text without holding it: sha256 of the UTF-8 text, 16 hex digits."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
 def sample_weights(m: Materials, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """Training rows and their weights (sources at weight 0 are left out)."""
     rows, w = [], []
@@ -217,9 +216,8 @@ def choose(m: Materials, dim: int, *, log: Callable[[str], None] = print) -> Cho
     def score(weights: dict[str, float], layers: Sequence[int]) -> float:
         rows, w = sample_weights(m, weights)
         cols = layer_columns(layers, dim)
-        sub = Dataset([m.corpus.data.texts[i] for i in rows], [m.corpus.data.labels[i] for i in rows], [])
-        sub_x = x[np.ix_(rows, cols)]
-        _, _, value = train_head(sub_x, sub, x[np.ix_(dev_rows, cols)], dev.data, w, score=dev,
+        _, _, value = train_head(x[np.ix_(rows, cols)], take(m.corpus.data, rows), x[np.ix_(dev_rows, cols)],
+                                 dev.data, w, score=dev,
                                  candidates=quick_candidate(), ngrams=False, log=lambda _m: None)
         return value
 
