@@ -12,6 +12,7 @@ import contextvars
 import re
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -195,6 +196,143 @@ class Topics(_Model):
     )
 
 
+_QUIET_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+ALERT_RULE_TYPES = ("volume_spike", "negative_share", "pain_point", "emerging_topic", "high_reach_negative")
+
+
+def _check_timezone(v: str | None) -> str | None:
+    if v is None:
+        return v
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {v!r}; use an IANA name such as Asia/Baku, Europe/Istanbul or UTC"
+                         ) from None
+    return v
+
+
+class AlertChannel(_Model):
+    """Where alerts go. Apprise URLs carry tokens, so they come from the environment or a Prefect Secret block."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Id of the channel, named by rules.")
+    url_env: str | None = Field(
+        default=None, pattern=_ENV_NAME,
+        description="Environment variable holding the channel's Apprise URL (slack://..., tgram://..., "
+        "workflows://..., discord://..., mailto://..., json://...).")
+    url_block: str | None = Field(
+        default=None, description="Prefect Secret block holding the channel's Apprise URL (for deployments).")
+    file: Path | None = Field(
+        default=None, description="Append each alert as plain text to this local file (no credentials needed).")
+    console: bool = Field(default=False, description="Print each alert on standard output (no credentials needed).")
+    lang: UiLanguage | None = Field(default=None, description="Message language for this channel (default: "
+                                    "alerts.lang).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_url(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "url" in data:
+            raise ValueError("a channel URL carries its tokens, so it never goes in voxpop.yaml: put it in an "
+                             "environment variable and name that in url_env (or a Prefect Secret block in url_block)")
+        return data
+
+    @model_validator(mode="after")
+    def _one_target(self) -> AlertChannel:
+        given = [k for k in ("url_env", "url_block", "file") if getattr(self, k)] + (["console"] if self.console
+                                                                                      else [])
+        if len(given) != 1:
+            raise ValueError(f"channel '{self.name}' needs exactly one of url_env, url_block, file or console "
+                             f"(got {', '.join(given) or 'none'})")
+        return self
+
+
+class AlertRule(_Model):
+    """One alert rule; unset thresholds take the defaults of its type (docs/alerts.md)."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Id of the rule; keys its episodes, keep it "
+                      "stable.")
+    type: Literal["volume_spike", "negative_share", "pain_point", "emerging_topic", "high_reach_negative"] = Field(
+        description="volume_spike, negative_share, pain_point, emerging_topic or high_reach_negative.")
+    enabled: bool = Field(default=True, description="Set false to keep the rule but never evaluate it.")
+    brands: Literal["own", "competitors", "all"] | list[str] = Field(
+        default="own", description="Whose mentions: 'own' (brands), 'competitors' (an opportunity), 'all', or a "
+        "list of brand names.")
+    sentiment: Literal["any", "negative", "positive"] = Field(
+        default="negative", description="volume_spike: which mentions are counted ('any': all of them).")
+    sensitivity: float | None = Field(
+        default=None, gt=0,
+        description="The threshold, per type: volume_spike robust deviations above the 14-day median (3); "
+        "negative_share rise of the negative share (0.25 = 25 points); pain_point growth against the previous "
+        "window (1.0 = +100%); emerging_topic growth score (now+1)/(before+1) (4); high_reach_negative "
+        "engagement = likes + reposts + replies (1000).")
+    min_volume: int | None = Field(
+        default=None, ge=1,
+        description="Fewest mentions that may fire, per type: volume_spike that day (12), negative_share in the "
+        "window and in the baseline (20), pain_point complaints in the window (20), emerging_topic mentions in "
+        "the window (20); high_reach_negative: views that also qualify a mention (50000).")
+    window_days: int | None = Field(
+        default=None, ge=1, le=90, description="Days of the current window (negative_share 3, pain_point and "
+        "emerging_topic 7, high_reach_negative 2); compared with the window before it.")
+    cooldown_hours: float = Field(
+        default=72, ge=0, description="After an alert for a brand, this rule stays silent for that brand so long.")
+    quiet_hours: str | None = Field(
+        default=None, description="HH:MM-HH:MM in the rule's time zone; an alert due then is sent when they end.")
+    timezone: str | None = Field(default=None, description="IANA time zone of quiet hours and the daily cap "
+                                 "(default: alerts.timezone).")
+    daily_cap: int = Field(default=3, ge=1, description="Most alerts this rule sends per day (rule time zone).")
+    notify_end: bool = Field(default=False, description="Also send one message when an episode ends.")
+    channels: list[str] | None = Field(default=None, description="Channel names (default: every channel).")
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str | None) -> str | None:
+        return _check_timezone(v)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, v: str | None) -> str | None:
+        if v is not None and not _QUIET_HOURS.match(v.strip()):
+            raise ValueError(f"quiet_hours must look like 22:00-08:00 (got {v!r})")
+        return v.strip() if v else v
+
+
+class Alerts(_Model):
+    """Alert rules evaluated at the end of every listen run, and the channels they deliver to."""
+
+    enabled: bool = Field(default=True, description="Evaluate the rules after each listen run (when a channel is "
+                          "configured).")
+    timezone: str = Field(default="UTC", description="Default IANA time zone of quiet hours and daily caps.")
+    lang: UiLanguage | None = Field(default=None, description="Message language (default: report.lang).")
+    report_url: str | None = Field(
+        default=None, pattern=r"^https?://",
+        description="Where your team opens the published reports; linked from every alert.")
+    channels: list[AlertChannel] = Field(default_factory=list, description="Delivery channels.")
+    rules: list[AlertRule] | None = Field(
+        default=None, description="Alert rules; unset: the default rules (docs/alerts.md).")
+    retries: int = Field(default=3, ge=1, le=10, description="Delivery attempts per channel, with backoff.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        return _check_timezone(v) or v
+
+    @model_validator(mode="after")
+    def _references(self) -> Alerts:
+        names = [c.name for c in self.channels]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"alert channel names must be unique: {dupes}")
+        rules = [r.name for r in self.rules or []]
+        dupes = sorted({n for n in rules if rules.count(n) > 1})
+        if dupes:
+            raise ValueError(f"alert rule names must be unique: {dupes}")
+        for rule in self.rules or []:
+            unknown = sorted(set(rule.channels or []) - set(names))
+            if unknown:
+                raise ValueError(f"rule '{rule.name}' names unknown channel(s) {unknown}; configured: {names}")
+        return self
+
+
 class Settings(BaseSettings):
     """The whole project configuration (one ``voxpop.yaml``)."""
 
@@ -216,6 +354,7 @@ class Settings(BaseSettings):
     privacy: Privacy = Field(default_factory=Privacy, description="Privacy options.")
     report: Report = Field(default_factory=Report, description="Report options.")
     topics: Topics = Field(default_factory=Topics, description="Topic model options.")
+    alerts: Alerts = Field(default_factory=Alerts, description="Alert rules and channels.")
 
     @field_validator("languages")
     @classmethod
@@ -231,6 +370,11 @@ class Settings(BaseSettings):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"brand names must be unique across brands and competitors: {dupes}")
+        known = {b.name for b in [*self.brands, *self.competitors]}
+        for rule in self.alerts.rules or []:
+            if isinstance(rule.brands, list) and (unknown := sorted(set(rule.brands) - known)):
+                raise ValueError(f"alert rule '{rule.name}' names unknown brand(s) {unknown}; configured: "
+                                 f"{sorted(known)}")
         src = [s.name for s in self.sources]
         dupes = sorted({n for n in src if src.count(n) > 1})
         if dupes:
@@ -262,6 +406,9 @@ class Settings(BaseSettings):
         data = self.model_copy(deep=True)
         if not data.storage.path.is_absolute():
             data.storage.path = (base / data.storage.path).resolve()
+        for channel in data.alerts.channels:
+            if channel.file is not None and not channel.file.is_absolute():
+                channel.file = (base / channel.file).resolve()
         if not data.report.out_dir.is_absolute():
             data.report.out_dir = (base / data.report.out_dir).resolve()
         for src in data.sources:

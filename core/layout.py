@@ -59,6 +59,16 @@ class StoreLayout:
         return self.root / "quarantine"
 
     @property
+    def alerts(self) -> Path:
+        """The alert log: a Delta table of what the alert rules decided and delivered, by the day recorded."""
+        return self.root / "alerts"
+
+    @property
+    def alerts_lock(self) -> Path:
+        """Held while alerts are evaluated and delivered, so two evaluations never send the same alert."""
+        return self.state / "alerts.lock"
+
+    @property
     def state(self) -> Path:
         """Cursors, the topic watermark, the writer and listen locks (the generated key lives outside the dataset)."""
         return self.root / "state"

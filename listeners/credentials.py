@@ -51,19 +51,32 @@ def secret(
         return SecretStr("")  # voxpop check: the block is named; loading it needs the Prefect API
     if block_name:
         try:
-            from prefect.blocks.system import Secret  # noqa: PLC0415 - only when a block is configured
-
-            value = Secret.load(str(block_name)).get()
-        except Exception as exc:  # noqa: BLE001 - any failure to read the block is reported the same way
-            raise MissingCredentialsError(
-                f"source '{source}': cannot load Prefect Secret block '{block_name}' ({type(exc).__name__}); "
-                f"create it with `prefect block create secret` or set {env_var}"
-            ) from None
-        register(str(value))
-        return SecretStr(str(value))
+            value = load_secret_block(str(block_name))
+        except MissingCredentialsError as exc:
+            raise MissingCredentialsError(f"source '{source}': {exc} or set {env_var}") from None
+        return SecretStr(value)
     value = os.environ.get(env_var, "").strip()
     if not value:
         where = f" or name a Prefect Secret block in options.{block_option}" if block_option else ""
         raise MissingCredentialsError(f"source '{source}': {env_var} is not set{where}. {hint}")
     register(value)  # from now on scrubbed from every error, log line and summary (core.redact)
     return SecretStr(value)
+
+
+def load_secret_block(name: str) -> str:
+    """The value of the Prefect Secret block ``name``, registered for redaction (Prefect is imported only here).
+
+    Raises:
+        MissingCredentialsError: when the block cannot be loaded (no API, no such block, wrong type).
+    """
+    try:
+        from prefect.blocks.system import Secret  # noqa: PLC0415 - only when a block is configured
+
+        value = str(Secret.load(name).get())
+    except Exception as exc:  # noqa: BLE001 - any failure to read the block is reported the same way
+        raise MissingCredentialsError(
+            f"cannot load Prefect Secret block '{name}' ({type(exc).__name__}); create it with "
+            "`prefect block create secret`"
+        ) from None
+    register(value)
+    return value

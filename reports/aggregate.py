@@ -27,6 +27,8 @@ MAD_TO_SD = 1.4826
 MIN_TOPIC_COUNT = 5
 # A spike is explained by a topic only if the topic has at least this many mentions inside the spike.
 MIN_SPIKE_TOPIC_COUNT = 2
+# The daily series spikes can be found in: negative, positive, or all mentions.
+SPIKE_KINDS = ("negative", "positive", "mentions")
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,9 @@ def praised(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
     return _rows(con, sql, [p.start, p.end])
 
 
-def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[dict[str, Any]]:
+def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0, *, min_count: int = MIN_SPIKE_COUNT,
+           kinds: Sequence[str] = ("negative", "positive"), brands: Sequence[str] | None = None,
+           explain: bool = True) -> list[dict[str, Any]]:
     """Episodes of days whose negative or positive volume beats the trailing baseline by ``k`` deviations.
 
     Baseline: the median of the ``BASELINE_DAYS`` days before each day (never the day itself, so a spike
@@ -241,16 +245,26 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[di
     ``mean`` in the result is that median baseline and ``sd`` the robust deviation. Consecutive spike days
     of one brand and kind (gaps up to ``EPISODE_GAP_DAYS``) form one episode, reported at its peak day
     with what drove it: top aspects and hashtags over the episode, and the topics that beat their own
-    baseline there (``spike_topics``). Ranked by excess mentions.
+    baseline there (``drivers``). Ranked by excess mentions.
+
+    ``kinds`` picks the daily series: ``negative``, ``positive`` and ``mentions`` (all sentiments);
+    ``min_count`` is the fewest mentions a spike day needs; ``brands`` limits the brands (default: all);
+    ``explain=False`` skips the drivers (alerts explain only the episodes they send).
     """
+    unknown = sorted(set(kinds) - set(SPIKE_KINDS))
+    if unknown or not kinds:
+        msg = f"spike kinds must be among {', '.join(SPIKE_KINDS)} (got {list(kinds)})"
+        raise ValueError(msg)
     sql = f"""
     WITH first_seen AS (SELECT brand, min(mention_date) AS first_day FROM mentions GROUP BY brand),
     -- Days before a brand's first mention are no baseline: zeros there would flag its first busy day.
     d AS (
       SELECT u.brand, u.is_competitor, u.day, u.kind, u.n FROM (
-        SELECT brand, is_competitor, day, negative, positive FROM ({_DAILY_SQL})
-      ) UNPIVOT (n FOR kind IN (negative, positive)) u
-      JOIN first_seen f ON f.brand = u.brand AND u.day >= f.first_day),
+        SELECT brand, is_competitor, day, negative, positive, mentions FROM ({_DAILY_SQL})
+      ) UNPIVOT (n FOR kind IN (negative, positive, mentions)) u
+      JOIN first_seen f ON f.brand = u.brand AND u.day >= f.first_day
+      WHERE u.kind IN (SELECT unnest(CAST($kinds AS VARCHAR[])))
+        AND ($brands IS NULL OR u.brand IN (SELECT unnest(CAST($brands AS VARCHAR[]))))),
     stats AS (
       SELECT *, median(CAST(n AS DOUBLE)) OVER w AS mean,
              {MAD_TO_SD} * mad(CAST(n AS DOUBLE)) OVER w AS sd, count(n) OVER w AS base_days
@@ -259,12 +273,13 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[di
     SELECT brand, is_competitor, day, kind, n, mean, sd,
            (n - mean) / greatest(sd, sqrt(mean), 1) AS z
     FROM stats
-    WHERE day >= $from AND base_days >= {MIN_BASELINE_DAYS} AND n >= {MIN_SPIKE_COUNT}
+    WHERE day >= $from AND base_days >= {MIN_BASELINE_DAYS} AND n >= $min_count
       AND n > mean + $k * greatest(sd, sqrt(mean), 1)
     ORDER BY brand, kind, day
     """  # noqa: S608 - constants only
     params = {"start": p.context_start - timedelta(days=BASELINE_DAYS), "end": p.end, "from": p.context_start,
-              "k": k, **_roster((), ())}
+              "k": k, "min_count": min_count, "kinds": list(kinds),
+              "brands": list(brands) if brands is not None else None, **_roster((), ())}
     episodes: list[dict[str, Any]] = []
     for row in _rows(con, sql, params):
         last = episodes[-1] if episodes else None
@@ -279,27 +294,46 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0) -> list[di
             episodes.append({**row, "start": row["day"], "end": row["day"], "days": 1,
                              "excess": row["n"] - row["mean"]})
     episodes.sort(key=lambda e: -e["excess"])
-    for e in episodes:
-        where = "brand = ? AND sentiment = ? AND mention_date BETWEEN ? AND ?"
-        params = [e["brand"], e["kind"], e["start"], e["end"]]
-        e["aspects"] = _rows(
+    if explain:
+        for e in episodes:
+            e.update(drivers(con, brand=e["brand"], sentiment=_sentiment_of(e["kind"]), start=e["start"],
+                             end=e["end"]))
+    return episodes
+
+
+def _sentiment_of(kind: str) -> str | None:
+    """The sentiment a spike series counts (None: all of them)."""
+    return None if kind == "mentions" else kind
+
+
+def drivers(con: duckdb.DuckDBPyConnection, *, brand: str, sentiment: str | None, start: date,
+            end: date) -> dict[str, list[dict[str, Any]]]:
+    """What drove a brand's mentions of ``sentiment`` (None: all) in ``start``..``end``.
+
+    ``aspects``: the three most frequent aspects; ``hashtags``: the three most frequent hashtags used at
+    least three times; ``topics``: the topics that beat their own baseline there (``spike_topics``).
+    """
+    where = "brand = ? AND (CAST(? AS VARCHAR) IS NULL OR sentiment = ?) AND mention_date BETWEEN ? AND ?"
+    params = [brand, sentiment, sentiment, start, end]
+    return {
+        "aspects": _rows(
             con,
             f"SELECT aspect, count(*) AS n FROM (SELECT unnest(aspects) AS aspect FROM mentions WHERE {where}) "  # noqa: S608
             "GROUP BY 1 ORDER BY n DESC, aspect LIMIT 3",
             params,
-        )
-        e["hashtags"] = _rows(
+        ),
+        "hashtags": _rows(
             con,
             "SELECT lower(tag) AS tag, count(*) AS n FROM "  # noqa: S608 - fixed fragments
             f"(SELECT unnest(regexp_extract_all(text, '#[\\pL\\pN_]+')) AS tag FROM mentions WHERE {where}) "
             "GROUP BY 1 HAVING count(*) >= 3 ORDER BY n DESC, tag LIMIT 3",
             params,
-        )
-        e["topics"] = spike_topics(con, brand=e["brand"], sentiment=e["kind"], start=e["start"], end=e["end"])
-    return episodes
+        ),
+        "topics": spike_topics(con, brand=brand, sentiment=sentiment, start=start, end=end),
+    }
 
 
-def spike_topics(con: duckdb.DuckDBPyConnection, *, brand: str, sentiment: str, start: date, end: date,
+def spike_topics(con: duckdb.DuckDBPyConnection, *, brand: str, sentiment: str | None, start: date, end: date,
                  n: int = 3) -> list[dict[str, Any]]:
     """The topics that explain a spike: most mentions inside it beyond what their own baseline predicts.
 
@@ -311,7 +345,8 @@ def spike_topics(con: duckdb.DuckDBPyConnection, *, brand: str, sentiment: str, 
     sql = f"""
     WITH t AS (
       SELECT {_TOPIC} AS label, mention_date FROM mentions
-      WHERE brand = $brand AND sentiment = $sentiment AND mention_date BETWEEN $base_start AND $end),
+      WHERE brand = $brand AND ($sentiment IS NULL OR sentiment = $sentiment)
+        AND mention_date BETWEEN $base_start AND $end),
     c AS (
       SELECT label AS topic, count(*) FILTER (mention_date >= $start) AS n,
              count(*) FILTER (mention_date < $start) AS baseline_n
@@ -414,13 +449,21 @@ def quotes(
     *,
     brand: str,
     aspect: str | None = None,
-    sentiment: str = "negative",
+    topic: str | None = None,
+    sentiment: str | None = "negative",
     day: date | None = None,
     n: int = 3,
 ) -> list[dict[str, Any]]:
-    """Representative quotes: confident, engaging, and not near-duplicates of each other."""
-    where = ["brand = ?", "sentiment = ?"]
-    params: list[Any] = [brand, sentiment]
+    """Representative quotes: confident, engaging, and not near-duplicates of each other.
+
+    ``sentiment`` None takes every sentiment; ``day`` limits them to one day, else the period; ``aspect``
+    and ``topic`` to mentions about that aspect or with that topic label.
+    """
+    where = ["brand = ?"]
+    params: list[Any] = [brand]
+    if sentiment is not None:
+        where.append("sentiment = ?")
+        params.append(sentiment)
     if day is not None:
         where.append("mention_date = ?")
         params.append(day)
@@ -430,6 +473,9 @@ def quotes(
     if aspect is not None:
         where.append("list_contains(aspects, ?)")
         params.append(aspect)
+    if topic is not None:
+        where.append(f"{_TOPIC} = ?")
+        params.append(topic)
     sql = f"""
     SELECT mention_id, platform, url, created_at, lang, text, sentiment_confidence, author_hash,
            likes + reposts + replies AS engagement
@@ -452,3 +498,86 @@ def quotes(
         if len(picked) == n:
             break
     return picked
+
+
+# What ``rolling`` counts per brand: each sets the key column and the rows counted.
+_ROLLING_SOURCES = {
+    "brands": "SELECT brand, is_competitor, '' AS key, mention_date, sentiment FROM mentions",
+    "pain_points": "SELECT brand, is_competitor, unnest(aspects) AS key, mention_date, sentiment FROM mentions "
+                   "WHERE is_pain_point",
+    "topics": f"SELECT brand, is_competitor, {_TOPIC} AS key, mention_date, sentiment FROM mentions "  # noqa: S608
+              f"WHERE {_TOPIC} IS NOT NULL",
+}
+
+
+def rolling(con: duckdb.DuckDBPyConnection, by: str, start: date, end: date, *, window: int,
+            baseline: int | None = None, brands: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Per brand and key and every day ``d`` of ``start``..``end``: counts over the window ending on ``d``.
+
+    ``by`` is ``brands`` (key ''), ``pain_points`` (key: the aspect; pain-point mentions only) or ``topics``
+    (key: the topic label). ``current``/``negative`` count the ``window`` days ending on ``d``;
+    ``previous``/``prev_negative`` the ``baseline`` days (default ``window``) just before. For a day ``d``
+    these are the figures ``pain_points`` and ``emerging_topics`` give for ``Period(d - window + 1, d)``,
+    so an alert evaluated on ``d`` sees what that day's report would. ``covered`` says whether the brand
+    had mentions (for topics: mentions with a topic) before the previous window began; else "before" is
+    only the time before its data (or the topic model's window) starts.
+    Rows with ``current`` 0 are left out.
+    """
+    if by not in _ROLLING_SOURCES:
+        msg = f"rolling counts by {by!r} are not supported; use one of {', '.join(_ROLLING_SOURCES)}"
+        raise ValueError(msg)
+    window, baseline = int(window), int(baseline or window)
+    first = "src" if by == "topics" else "mentions"
+    if window < 1 or baseline < 1:
+        msg = "window and baseline must be at least one day"
+        raise ValueError(msg)
+    sql = f"""
+    WITH src AS ({_ROLLING_SOURCES[by]}),
+    daily AS (
+      SELECT brand, bool_or(is_competitor) AS is_competitor, key, mention_date AS day, count(*) AS n,
+             count(*) FILTER (sentiment = 'negative') AS neg
+      FROM src WHERE mention_date BETWEEN $lo AND $end
+        AND ($brands IS NULL OR brand IN (SELECT unnest(CAST($brands AS VARCHAR[]))))
+      GROUP BY brand, key, mention_date),
+    keys AS (SELECT brand, key, bool_or(is_competitor) AS is_competitor FROM daily GROUP BY brand, key),
+    days AS (SELECT CAST(d AS DATE) AS day FROM range(CAST($lo AS DATE), CAST($end AS DATE) + 1, INTERVAL 1 DAY) t(d)),
+    grid AS (
+      SELECT k.brand, k.key, k.is_competitor, d.day, coalesce(c.n, 0) AS n, coalesce(c.neg, 0) AS neg
+      FROM keys k CROSS JOIN days d LEFT JOIN daily c ON c.brand = k.brand AND c.key = k.key AND c.day = d.day),
+    rolled AS (
+      SELECT brand, key, is_competitor, day,
+             sum(n) OVER cur AS current, sum(neg) OVER cur AS negative,
+             coalesce(sum(n) OVER prev, 0) AS previous, coalesce(sum(neg) OVER prev, 0) AS prev_negative
+      FROM grid
+      WINDOW cur AS (PARTITION BY brand, key ORDER BY day ROWS BETWEEN {window - 1} PRECEDING AND CURRENT ROW),
+             prev AS (PARTITION BY brand, key ORDER BY day
+                      ROWS BETWEEN {window + baseline - 1} PRECEDING AND {window} PRECEDING))
+    SELECT r.*, f.first_day <= r.day - {window + baseline - 1} AS covered
+    FROM rolled r JOIN (SELECT brand, min(mention_date) AS first_day FROM {first} GROUP BY brand) f USING (brand)
+    WHERE r.day BETWEEN $start AND $end AND r.current > 0 ORDER BY r.brand, r.key, r.day
+    """  # noqa: S608 - constant fragments and validated integers; values are parameters
+    params = {"lo": start - timedelta(days=window + baseline), "start": start, "end": end,
+              "brands": list(brands) if brands is not None else None}
+    return _rows(con, sql, params)
+
+
+def high_reach(con: duckdb.DuckDBPyConnection, start: date, end: date, *, sentiment: str = "negative",
+               min_engagement: int, min_views: int | None = None,
+               brands: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Mentions of ``sentiment`` posted in ``start``..``end`` that reached many people, most engaging first.
+
+    A mention qualifies when its engagement (likes + reposts + replies) reaches ``min_engagement`` or its
+    views reach ``min_views`` (None: views are not used).
+    """
+    sql = """
+    SELECT brand, is_competitor, mention_id, platform, url, created_at, mention_date AS day, lang, text,
+           author_hash, sentiment_confidence, likes + reposts + replies AS engagement, views, aspects, topic
+    FROM mentions
+    WHERE sentiment = $sentiment AND mention_date BETWEEN $start AND $end
+      AND (likes + reposts + replies >= $engagement OR ($views IS NOT NULL AND coalesce(views, 0) >= $views))
+      AND ($brands IS NULL OR brand IN (SELECT unnest(CAST($brands AS VARCHAR[]))))
+    ORDER BY engagement DESC, mention_id
+    """
+    params = {"sentiment": sentiment, "start": start, "end": end, "engagement": min_engagement, "views": min_views,
+              "brands": list(brands) if brands is not None else None}
+    return _rows(con, sql, params)

@@ -12,7 +12,7 @@ from storage.legacy import refuse_old_layout
 
 
 def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
-    """Open DuckDB with views ``mentions``, ``embeddings`` and ``quarantine`` over the dataset at ``root``.
+    """Open DuckDB with views ``mentions``, ``embeddings``, ``quarantine`` and ``alerts`` over the dataset at ``root``.
 
     Each view reads one snapshot of its Delta table, taken here: the connection sees the same rows for
     as long as it lives, whatever a writer commits meanwhile (the tables are loaded embeddings first,
@@ -28,4 +28,7 @@ def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConn
     for name, table in tables.all_tables(layout).items():
         files = table.intact(table.snapshot().files)
         con.register(name, table.dataset(files) if files else table.table_schema.empty_table())
+    alerts = tables.alerts(layout)  # not in all_tables: the old layout had no alert log to migrate
+    files = alerts.intact(alerts.snapshot().files)
+    con.register("alerts", alerts.dataset(files) if files else alerts.table_schema.empty_table())
     return con

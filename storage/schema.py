@@ -170,3 +170,32 @@ def empty_table() -> pa.Table:
 
 def _utc(ts: datetime) -> datetime:
     return ts.astimezone(UTC)
+
+# The alert log (docs/alerts.md): one row per decision about an alert event and, for deliveries, per channel.
+ALERT_STATUSES = ("sent", "failed", "held", "suppressed")
+ALERT_SCHEMA = pa.schema(
+    [
+        pa.field("recorded_at", _TS, nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("alert_id", pa.string(), nullable=False,
+                 metadata={"description": "episode_key + event: what a re-run checks before sending again"}),
+        pa.field("episode_key", pa.string(), nullable=False, metadata={"description": "rule|brand|subject|start"}),
+        pa.field("event", pa.string(), nullable=False, metadata={"description": "open or end"}),
+        pa.field("rule", pa.string(), nullable=False),
+        pa.field("rule_type", pa.string(), nullable=False),
+        pa.field("brand", pa.string(), nullable=False),
+        pa.field("subject", pa.string(), nullable=False, metadata={"description": "series, aspect, topic or id"}),
+        pa.field("episode_start", pa.date32(), nullable=False),
+        pa.field("as_of", pa.date32(), nullable=False, metadata={"description": "last day of data evaluated"}),
+        pa.field("status", pa.string(), nullable=False, metadata={"description": "sent, failed, held, suppressed"}),
+        pa.field("channel", pa.string(), nullable=True, metadata={"description": "channel name (deliveries)"}),
+        pa.field("attempts", pa.int32(), nullable=False),
+        pa.field("reason", pa.string(), nullable=True,
+                 metadata={"description": "why held or suppressed, or the delivery error (secrets scrubbed)"}),
+        pa.field("due_at", _TS, nullable=True, metadata={"description": "held: when quiet hours end"}),
+        pa.field("title", pa.string(), nullable=False, metadata={"description": "the alert's headline (English)"}),
+        pa.field("value", pa.float64(), nullable=True, metadata={"description": "the figure that fired"}),
+        pa.field("baseline", pa.float64(), nullable=True, metadata={"description": "what it was compared with"}),
+    ],
+    metadata={"voxpop.schema_version": str(SCHEMA_VERSION)},
+)

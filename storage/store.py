@@ -5,6 +5,7 @@ Layout under the storage root::
     mentions/_delta_log/ + mention_date=2026-10-24/part-<id>.parquet    scored mentions (Delta, by UTC day)
     embeddings/_delta_log/ + mention_date=2026-10-24/part-<id>.parquet  sentence vectors of those mentions
     quarantine/_delta_log/ + date=2026-11-22/part-<id>.parquet          records that broke the contract
+    alerts/_delta_log/ + date=2026-11-22/part-<id>.parquet              the alert log (decisions and deliveries)
     state/cursors.json                                                  source cursors, saved after data is durable
     damaged/                                                            data files set aside by ``recover``
 
@@ -33,6 +34,7 @@ from core.files import sweep_temporaries
 from core.layout import PARTITION_KEY, StoreLayout
 from core.types import Rejected
 from storage import tables
+from storage.alerts import AlertLog
 from storage.legacy import refuse_old_layout
 from storage.mentions import MentionRows
 from storage.quarantine import Quarantine
@@ -72,6 +74,7 @@ class MentionStore:
         self._rows = MentionRows(self._table)
         self._vectors = VectorTable(tables.embeddings(self.layout))
         self._quarantine = Quarantine(tables.quarantine(self.layout))
+        self._alerts = AlertLog(tables.alerts(self.layout))
 
     def recover(self, min_age_seconds: float = 3600) -> int:
         """Tidy up after earlier runs (call once per run); returns how many temporary files were deleted.
@@ -83,7 +86,7 @@ class MentionStore:
         (``state/``, written under other locks) go only when older than ``min_age_seconds``.
         """
         with self._lock:
-            for table in tables.all_tables(self.layout).values():
+            for table in [*tables.all_tables(self.layout).values(), tables.alerts(self.layout)]:
                 snap = table.snapshot()
                 if bad := table.damaged(snap.files):
                     table.set_aside(snap, bad, self.root / "damaged")
@@ -228,6 +231,16 @@ class MentionStore:
     @staticmethod
     def _day_dir(folder: Path, day: date) -> Path:
         return folder / f"{PARTITION_KEY}={day.isoformat()}"
+
+    # ---- alert log ----------------------------------------------------------------------------
+    def alert_log(self) -> list[dict[str, Any]]:
+        """Every row of the alert log (what the rules decided and delivered), oldest first."""
+        return self._alerts.rows()
+
+    def record_alerts(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Append alert decisions and deliveries to the alert log in one commit; returns how many rows."""
+        with self._lock:
+            return self._alerts.append(rows)
 
     # ---- quarantine ----------------------------------------------------------------------------
     def quarantine(self, rejects: Sequence[Rejected], *, run_id: str) -> int:

@@ -7,9 +7,10 @@ import pyarrow.compute as pc
 
 from core.layout import PARTITION_KEY, StoreLayout
 from storage.engine import Table
-from storage.schema import MENTION_SCHEMA, QUARANTINE_SCHEMA, SCHEMA_VERSION, embedding_schema
+from storage.schema import ALERT_SCHEMA, MENTION_SCHEMA, QUARANTINE_SCHEMA, SCHEMA_VERSION, embedding_schema
 
 QUARANTINE_KEY = "date"  # the UTC day a record was quarantined
+ALERTS_KEY = "date"  # the UTC day an alert decision was recorded
 
 
 def mentions(layout: StoreLayout) -> Table:
@@ -26,6 +27,11 @@ def embeddings(layout: StoreLayout) -> Table:
 def quarantine(layout: StoreLayout) -> Table:
     """Records that broke the contract, partitioned by the day they were quarantined."""
     return Table(layout.quarantine, QUARANTINE_SCHEMA, QUARANTINE_KEY, "voxpop quarantined records")
+
+
+def alerts(layout: StoreLayout) -> Table:
+    """The alert log (what the rules decided and delivered), partitioned by the day it was recorded."""
+    return Table(layout.alerts, ALERT_SCHEMA, ALERTS_KEY, "voxpop alert log (docs/alerts.md)")
 
 
 def all_tables(layout: StoreLayout) -> dict[str, Table]:

@@ -532,6 +532,109 @@ def check(
               f"{len(settings.sources)} source(s); data in {settings.storage.path}")
 
 
+def _since(text: str) -> tuple[int | None, date | None]:
+    """``30d`` → 30 days; ``2026-10-01`` → that day; anything else exits with one line."""
+    text = text.strip().lower()
+    if text.endswith("d") and text[:-1].isdigit() and int(text[:-1]) >= 1:
+        return int(text[:-1]), None
+    try:
+        return None, date.fromisoformat(text)
+    except ValueError:
+        raise _fail(ValueError(f"--since must be a number of days such as 30d or a date such as 2026-10-01, "
+                               f"not {text!r}")) from None
+
+
+@app.command()
+def alerts(
+    config: ConfigOpt = Path("voxpop.yaml"),
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Replay the rules over stored history and show what would have fired; send nothing.")]
+    = False,
+    since: Annotated[str, typer.Option(help="With --dry-run: how far back, e.g. 30d or 2026-09-01.")] = "30d",
+    until: Annotated[str | None, typer.Option(help="With --dry-run: last day (default: newest mention).")] = None,
+    messages: Annotated[bool, typer.Option(help="Also print each message as a plain-text channel gets it.")]
+    = False,
+) -> None:
+    """Evaluate the alert rules now and deliver, or (--dry-run) show what they would have sent over history."""
+    import uuid  # noqa: PLC0415
+
+    from alerts import dry_run as replay  # noqa: PLC0415 - loads DuckDB and the report layer on use
+    from alerts import evaluate_now  # noqa: PLC0415
+    from alerts.engine import Outcome  # noqa: PLC0415
+    from storage import MentionStore  # noqa: PLC0415
+
+    settings = _validate(config)
+    if not dry_run:
+        try:
+            summary = evaluate_now(settings, MentionStore(settings.storage.path), run_id=f"cli-{uuid.uuid4()}")
+        except VoxpopError as exc:
+            raise _fail(exc) from None
+        if "skipped" in summary:
+            out.print(f"alerts: {summary['skipped']}", markup=False)
+            return
+        print_alert_summary(summary)
+        return
+    days, start = _since(since)
+    _, end = _date_range(None, until)
+    try:
+        outcomes, first, last = replay(settings, start=start, end=end, days=days or 30)
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+    span = (last - first).days + 1
+    out.print(f"alert rules replayed over {first} to {last} ({span} days), one evaluation per day; dry run: "
+              "nothing was sent or recorded", markup=False)
+    table = Table("sent at (UTC)", "rule", "alert", "figure", "baseline", "status", show_edge=False)
+    shown: list[Outcome] = []
+    for o in outcomes:
+        e = o.alert.episode
+        status = {"would_send": "would send", "held": f"held to {o.due_at:%H:%M}" if o.due_at else "held"}.get(
+            o.status, o.status)
+        if o.status == "suppressed":
+            status = f"suppressed: {(o.reason or '').split(' (')[0]}"
+        title = o.message.title if o.message else f"{e.brand}: {e.subject}"
+        table.add_row(f"{o.at:%Y-%m-%d %H:%M}", e.rule.name, Text(display_safe(title)),
+                      _figure(e.value), "" if e.baseline is None else _figure(e.baseline),
+                      status)
+        if o.status == "would_send":
+            shown.append(o)
+    out.print(table)
+    per_brand = {b.name: 0 for b in [*settings.brands, *settings.competitors]}
+    for o in shown:
+        per_brand[o.alert.episode.brand] = per_brand.get(o.alert.episode.brand, 0) + 1
+    weeks = span / 7
+    busiest = max(per_brand.values(), default=0)
+    out.print(f"{len(shown)} alerts would have been sent: "
+              + ", ".join(f"{b} {n}" for b, n in per_brand.items())
+              + f"; the busiest brand got {busiest / weeks:.1f} per week", markup=False)
+    if messages:
+        for o in shown:
+            assert o.message is not None  # noqa: S101 - dry runs compose every message they would send
+            title, body = o.message.render("text")
+            out.print(f"\n=== {o.at:%Y-%m-%d %H:%M} UTC — {title}\n{body}", markup=False, highlight=False)
+
+
+def _figure(value: float) -> str:
+    """12 / 0.61 / 14.5: counts without decimals, shares and medians with what they need."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def print_alert_summary(summary: dict[str, Any]) -> None:
+    """The alert lines of a run: what was sent, held, suppressed, and every failed delivery."""
+    if "skipped" in summary:
+        return
+    console.print(f"alerts as of {summary['as_of']}: {summary['sent']} sent, {summary['failed']} failed, "
+                  f"{summary['held']} held for quiet hours, {summary['suppressed']} suppressed", highlight=False)
+    for a in summary["alerts"]:
+        line = f"  {a['status']}: {a['title'] or a['rule']} ({a['brand']}, {a['event']})"
+        if a["reason"] and a["status"] != "failed":
+            line += f" — {a['reason']}"
+        console.print(escape(display_safe(line)), highlight=False)
+        for error in a["errors"]:
+            console.print(f"  [bold red]failed[/] {escape(display_safe(error))}", highlight=False)
+    for error in summary.get("errors", []):
+        console.print(f"[bold red]alerts:[/] {escape(display_safe(error))}", highlight=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     """Entry point for ``python -m voxpop``."""
     app()
