@@ -99,7 +99,9 @@ class AppriseChannel:
         server = self._server()
         if type(server).__name__ == "NotifySlack":
             return "html"
-        return str(getattr(server, "notify_format", "text"))
+        fmt = getattr(server, "notify_format", "text")
+        value = str(getattr(fmt, "value", fmt))  # a str-based enum: NotifyFormat.HTML -> "html"
+        return value if value in {"text", "markdown", "html"} else "text"
 
     def send(self, title: str, body: str, attachments: Sequence[Path] = ()) -> None:
         """Notify through Apprise; its warnings become the (scrubbed) error of a failed delivery."""
