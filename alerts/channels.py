@@ -88,7 +88,7 @@ class AppriseChannel:
 
             plugin = apprise.Apprise.instantiate(self._url.get_secret_value(), suppress_exceptions=True)
             if plugin is None:
-                raise DeliveryError(f"channel '{self.name}': Apprise cannot use its URL (unknown scheme or a "
+                raise DeliveryError(f"alert channel '{self.name}': Apprise cannot use its URL (unknown scheme or a "
                                     "malformed URL); see https://appriseit.com/services/")
             self._plugin = plugin
         return self._plugin
@@ -114,7 +114,7 @@ class AppriseChannel:
                                attach=[str(p) for p in attachments] or None)
         if not ok:
             said = [line for line in captured.getvalue().splitlines() if line.strip()]
-            raise DeliveryError(scrub(f"channel '{self.name}': " + (said[-1] if said else "delivery failed")))
+            raise DeliveryError(scrub(f"alert channel '{self.name}': " + (said[-1] if said else "delivery failed")))
 
 
 class FileChannel:
@@ -135,7 +135,7 @@ class FileChannel:
             with self.path.open("a", encoding="utf-8") as fh:
                 fh.write(f"=== {stamp} — {title}\n{body}{files}\n\n")
         except OSError as exc:
-            raise DeliveryError(f"channel '{self.name}': cannot write {self.path}: {exc.strerror}") from None
+            raise DeliveryError(f"alert channel '{self.name}': cannot write {self.path}: {exc.strerror}") from None
 
 
 class ConsoleChannel:
@@ -199,10 +199,18 @@ def check(settings: Settings) -> list[str]:
         except MissingCredentialsError as exc:
             problems.append(str(exc))
             continue
-        if url is not None and not scheme_known(url.get_secret_value()):
-            scheme = url.get_secret_value().split("://", 1)[0] if "://" in url.get_secret_value() else ""
+        if url is None:
+            continue
+        value = url.get_secret_value()
+        if not scheme_known(value):
+            scheme = value.split("://", 1)[0][:20] if "://" in value else ""
             problems.append(f"alert channel '{channel.name}': {channel.url_env} holds a URL whose scheme "
-                            f"{scheme[:20]!r} Apprise does not know; see https://appriseit.com/services/")
+                            f"{scheme!r} Apprise does not know; see https://appriseit.com/services/")
+            continue
+        try:
+            AppriseChannel(channel.name, url).format  # noqa: B018 - builds the plugin: a malformed URL fails here
+        except DeliveryError as exc:
+            problems.append(f"{exc} (in {channel.url_env})")
     return problems
 
 
@@ -229,7 +237,7 @@ def deliver(channel: Channel, title: str, body: str, *, attempts: int = 3, attac
         except DeliveryError as exc:
             error = str(exc)
         except Exception as exc:  # noqa: BLE001 - a plugin's bug must not fail the listen run
-            error = scrub(f"channel '{channel.name}': {type(exc).__name__}: {exc}")
+            error = scrub(f"alert channel '{channel.name}': {type(exc).__name__}: {exc}")
         else:
             return Delivery(channel.name, "sent", attempt)
         log.warning("alert delivery attempt %d of %d failed: %s", attempt, attempts, error)

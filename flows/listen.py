@@ -1,7 +1,8 @@
 """Listen flow: ``pipeline.ListenRun`` with each page step as a Prefect task (retries) and the run logger.
 
 The steps, their order (a page's cursor is saved only after its rows are stored) and the error policy live
-in ``pipeline.listen``; this module adds retries to the I/O steps, a task run per page and the topic fit.
+in ``pipeline.listen``; this module adds retries to the I/O steps, a task run per page, the topic fit and,
+last, the alert step (``alerts.evaluate_now``), so alerts fire within the collection schedule.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from alerts import evaluate_now
 from core.config import Settings, load_settings
+from core.errors import VoxpopError
+from core.redact import scrub
 from core.types import Rejected
 from pipeline import (
     ListenProgress,
@@ -24,6 +28,7 @@ from pipeline import (
     StoredPage,
     get_scorer,
     refresh_topics,
+    run_failures,
     select_sources,
 )
 from storage import MentionStore
@@ -52,6 +57,22 @@ def save_cursor(steps: LocalSteps, cursor: dict[str, Any] | None) -> None:
 def assign_topics(settings: Settings, store: MentionStore) -> dict[str, Any]:
     """Refit topics over the window and write the labels back (see ``pipeline.refresh_topics``)."""
     return refresh_topics(settings, store, logger=get_run_logger())
+
+
+@task(name="evaluate-alerts", retries=1, retry_delay_seconds=[10], cache_policy=NO_CACHE)
+def evaluate_alerts(settings: Settings, store: MentionStore, run_id: str) -> dict[str, Any]:
+    """Evaluate the alert rules on what is stored now and deliver (idempotent: the alert log is read first)."""
+    return evaluate_now(settings, store, run_id=run_id, logger=get_run_logger())
+
+
+def alert_step(settings: Settings, store: MentionStore, run_id: str) -> dict[str, Any]:
+    """The alert task, whose failure is logged and summarised but never fails collection."""
+    try:
+        return evaluate_alerts(settings, store, run_id)
+    except Exception as exc:  # noqa: BLE001 - alerts must never fail the listen run that stored the data
+        message = scrub(f"{type(exc).__name__}: {exc}")
+        get_run_logger().error("alerts could not be evaluated: %s", message)
+        return {"error": message}
 
 
 class TaskSteps:
@@ -83,6 +104,7 @@ def listen(
     raise_on_error: bool = True,
     *,
     wait: bool = True,
+    alerts: bool = True,
 ) -> dict[str, Any]:
     """Collect, score and store mentions from every enabled source (or only ``sources``), then refit topics.
 
@@ -92,11 +114,19 @@ def listen(
     ``raise_on_error=False`` returns the failures in the summary instead (the CLI prints them itself).
     ``progress`` receives progress events (the CLI's Rich bars). While another listen runs on the same
     store this one waits for it, before reading any source; ``wait=False`` fails at once instead.
+    After storage (and the topic fit), ``alerts`` evaluates the alert rules and delivers; a failed
+    delivery or rule is in the summary's ``alerts`` and never fails the run.
     """
     settings = load_settings(config)
     run_id = str(flow_run.get_id() or uuid.uuid4())
     names = select_sources(settings, sources)
-    run = ListenRun(settings, MentionStore(settings.storage.path), lambda: get_scorer(settings), run_id=run_id,
+    store = MentionStore(settings.storage.path)
+    run = ListenRun(settings, store, lambda: get_scorer(settings), run_id=run_id,
                     logger=get_run_logger(), progress=progress, steps=TaskSteps, fit_topics=assign_topics,
                     wait=wait)
-    return run.run(names, skip_missing_credentials=skip_missing_credentials, raise_on_error=raise_on_error)
+    summary = run.run(names, skip_missing_credentials=skip_missing_credentials, raise_on_error=False)
+    if alerts:
+        summary["alerts"] = alert_step(settings, store, run_id)
+    if raise_on_error and (failed := run_failures(summary)):
+        raise VoxpopError("; ".join(failed))
+    return summary

@@ -4,7 +4,15 @@ It wires listeners → nlp → storage → reports and takes the scorer and the 
 wraps it in Prefect tasks and flows, and the CLI calls it (or the flows).
 """
 
-from pipeline.listen import ListenRun, LocalSteps, PageSteps, SourceSummary, StoredPage, select_sources
+from pipeline.listen import (
+    ListenRun,
+    LocalSteps,
+    PageSteps,
+    SourceSummary,
+    StoredPage,
+    run_failures,
+    select_sources,
+)
 from pipeline.lock import ListenBusyError, ListenLock
 from pipeline.progress import ListenProgress, NoProgress
 from pipeline.records import Deduper, ScoredPage, score_records
@@ -35,6 +43,7 @@ __all__ = [
     "refresh_topics",
     "rescore",
     "rescore_steps",
+    "run_failures",
     "score_records",
     "select_sources",
     "taxonomy_labels",

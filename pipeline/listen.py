@@ -100,6 +100,15 @@ class LocalSteps:
         CursorStore(self.store.state_dir).save(self.source, cursor)
 
 
+def run_failures(summary: dict[str, Any]) -> list[str]:
+    """The failed sources and topic fit of a listen run's summary, one line each (empty: all went well)."""
+    failed = [f"{s['source']}: {s['error']}" for s in summary.get("sources", []) if s.get("error")]
+    topics = summary.get("topics")
+    if topics and topics.get("error"):
+        failed.append(f"topics: {topics['error']}")
+    return failed
+
+
 def select_sources(settings: Settings, sources: Sequence[str] | None = None) -> list[str]:
     """The enabled sources to run (all, or those named); an unknown or empty choice raises VoxpopError."""
     wanted = [s.name for s in settings.sources if s.enabled and (not sources or s.name in sources)]
@@ -160,10 +169,7 @@ class ListenRun:
         result = scrub_value({"run_id": self.run_id, "storage": str(self.settings.storage.path),
                               "sources": [asdict(s) for s in summaries], "total_stored": self.store.count(),
                               "topics": topics})
-        failed = [f"{s.source}: {s.error}" for s in summaries if s.error]
-        if topics and topics.get("error"):
-            failed.append(f"topics: {topics['error']}")
-        if failed and raise_on_error:
+        if raise_on_error and (failed := run_failures(result)):
             raise VoxpopError("; ".join(failed))
         return result
 

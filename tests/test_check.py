@@ -89,3 +89,35 @@ def test_check_rejects_an_unusable_store_and_bad_extra_aspects(tmp_path: Path, s
     result = CliRunner().invoke(app, ["check", "-c", str(cfg)])
     assert result.exit_code == 2
     assert expected in " ".join(result.output.split())
+
+
+def test_alert_channels_get_one_line_per_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VOXPOP_ALERT_SLACK", raising=False)
+    monkeypatch.setenv("VOXPOP_ALERT_ODD", "gopher://example.test/x")
+    monkeypatch.setenv("VOXPOP_ALERT_TG", "tgram://not-a-bot-token")
+    monkeypatch.setenv("VOXPOP_ALERT_OK", "json://127.0.0.1:9/hook")
+    code, output = _check(tmp_path, "  - {name: bank, type: file, options: {path: bank.csv}}\n"
+                                    "alerts:\n  channels:\n"
+                                    "    - {name: slack, url_env: VOXPOP_ALERT_SLACK}\n"
+                                    "    - {name: odd, url_env: VOXPOP_ALERT_ODD}\n"
+                                    "    - {name: tg, url_env: VOXPOP_ALERT_TG}\n"
+                                    "    - {name: ok, url_env: VOXPOP_ALERT_OK}\n"
+                                    "    - {name: teams, url_block: voxpop-teams-url}\n")
+    assert code == 2
+    assert "3 problem(s)" in output
+    assert "- alert channel 'slack': VOXPOP_ALERT_SLACK is not set" in output
+    assert "- alert channel 'odd': VOXPOP_ALERT_ODD holds a URL whose scheme 'gopher' Apprise does not know" in output
+    assert "- alert channel 'tg': Apprise cannot use its URL" in output
+    assert "not-a-bot-token" not in output
+
+
+def test_alert_rules_are_validated_with_the_config(tmp_path: Path) -> None:
+    code, output = _check(tmp_path, "  - {name: bank, type: file, options: {path: bank.csv}}\n"
+                                    "alerts:\n  channels: [{name: log, file: alerts.log}]\n"
+                                    "  rules: [{name: r, type: pain_point, channels: [slack], brands: [Nobody]}]\n")
+    assert code == 2
+    assert "rule 'r' names unknown channel(s) ['slack']" in output
+    ok_code, ok = _check(tmp_path, "  - {name: bank, type: file, options: {path: bank.csv}}\n"
+                                   "alerts:\n  channels: [{name: log, file: alerts.log}]\n")
+    assert ok_code == 0, ok
+    assert "7 alert rule(s) to 1 channel(s)" in ok

@@ -96,6 +96,29 @@ def demo(
     out.print(f"Trend report:    [bold]{files['trend']}[/]")
     out.print(f"Pain points:     [bold]{files['painpoints']}[/]")
     out.print(f"Summary:         {files['markdown']}")
+    _demo_alerts(config)
+
+
+def _demo_alerts(config: Path) -> None:
+    """What the demo's alert rule would have sent over the sample's history.
+
+    The sample lies in the past, so the listen run's own evaluation finds no episode going on today.
+    """
+    from alerts import dry_run as replay  # noqa: PLC0415
+
+    settings = _validate(config)
+    if not settings.alerts.channels:
+        return
+    outcomes, first, last = replay(settings, start=None, end=None, days=366)
+    sent = [o for o in outcomes if o.status == "would_send" and o.message is not None]
+    where = ", ".join(str(c.file) if c.file else c.name for c in settings.alerts.channels)
+    out.print(f"\nAlerts:          {len(sent)} the demo rule would have sent from {first} to {last} "
+              f"(live ones go to {where}):", markup=False)
+    for o in sent:
+        assert o.message is not None  # noqa: S101 - filtered above
+        title, body = o.message.render("text")
+        out.print(f"\n=== {o.at:%Y-%m-%d %H:%M} UTC — {title}\n{body}", markup=False, highlight=False)
+    out.print(f"\nTune the rules: voxpop alerts -c {config} --since 70d --dry-run", markup=False)
 
 
 def _validate(config: Path) -> Settings:
@@ -143,6 +166,7 @@ def _listen(config: Path, sources: list[str] | None, *, wait: bool = True) -> di
     elif topics:
         console.print(f"topics: {len(topics['topics'])} topics, {topics['labelled']} of {topics['mentions']} "
                       f"mentions labelled ({topics['start']} to {topics['end']}, {topics['seconds']} s)")
+    print_alert_summary(summary.get("alerts") or {})
     if any(s["error"] for s in summary["sources"]) or (topics and topics.get("error")):
         raise typer.Exit(code=1)
     return summary
@@ -523,13 +547,23 @@ def check(
         errors += problems
         for warning in warnings:
             console.print(f"[yellow]warning:[/] {escape(warning)}")
+    from alerts.channels import check as check_channels  # noqa: PLC0415
+
+    errors += check_channels(settings)  # offline: a named Secret block is not loaded
+    if settings.alerts.rules and not settings.alerts.channels:
+        console.print("[yellow]warning:[/] alerts: rules are set but no channel (alerts.channels); they only run "
+                      "in voxpop alerts --dry-run", highlight=False)
     if errors:
         console.print(f"[bold red]error:[/] {escape(str(config))}: {len(errors)} problem(s)")
         for line in errors:
             console.print(f"  - {escape(line)}", highlight=False)
         raise typer.Exit(code=2)
+    from alerts import resolve  # noqa: PLC0415
+
+    alerts = (f", {len(resolve(settings))} alert rule(s) to {len(settings.alerts.channels)} channel(s)"
+              if settings.alerts.channels else "")
     out.print(f"[green]ok[/] {config}: {len(settings.brands)} brand(s), {len(settings.competitors)} competitor(s), "
-              f"{len(settings.sources)} source(s); data in {settings.storage.path}")
+              f"{len(settings.sources)} source(s){alerts}; data in {settings.storage.path}")
 
 
 def _since(text: str) -> tuple[int | None, date | None]:
@@ -620,7 +654,9 @@ def _figure(value: float) -> str:
 
 def print_alert_summary(summary: dict[str, Any]) -> None:
     """The alert lines of a run: what was sent, held, suppressed, and every failed delivery."""
-    if "skipped" in summary:
+    if summary.get("error"):
+        console.print(f"[bold red]failed[/] alerts: {escape(display_safe(summary['error']))}")
+    if "skipped" in summary or "as_of" not in summary:
         return
     console.print(f"alerts as of {summary['as_of']}: {summary['sent']} sent, {summary['failed']} failed, "
                   f"{summary['held']} held for quiet hours, {summary['suppressed']} suppressed", highlight=False)

@@ -1,0 +1,66 @@
+"""The listen flow's alert step: after storage, within the run, never failing collection (Prefect in-process)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import alerts.channels
+import flows.listen as listen_mod
+from flows.listen import listen
+from nlp import Scorer
+from tests.conftest import KeywordSentiment
+from tests.fakes.notify import FakeWebhooks
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
+
+
+@pytest.fixture
+def webhooks() -> Iterator[FakeWebhooks]:
+    fake = FakeWebhooks().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, webhooks: FakeWebhooks) -> Path:
+    scorer = Scorer(sentiment=KeywordSentiment())
+    monkeypatch.setattr(listen_mod, "get_scorer", lambda settings: scorer)
+    monkeypatch.setattr(alerts.channels, "BACKOFF_SECONDS", (0.0,))
+    monkeypatch.setenv("VOXPOP_TEST_HOOK", f"json://{webhooks.hostport}/hook")
+    now = datetime.now(UTC) - timedelta(minutes=30)  # alerts are evaluated as of today
+    rows = [{"id": "1", "platform": "x", "created_at": now.isoformat(), "author": "@a", "likes": 4000,
+             "text": "Narmart delivery late again, terrible <!channel>"},
+            {"id": "2", "platform": "x", "created_at": now.isoformat(), "text": "Narmart great app, love it"}]
+    (tmp_path / "export.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    cfg = tmp_path / "voxpop.yaml"
+    cfg.write_text(
+        "project: Alert flow\nbrands: [{name: Narmart, keywords: [Narmart]}]\n"
+        "sources:\n  - {name: export, type: file, options: {path: export.jsonl}}\n"
+        "storage: {path: data}\ntopics: {enabled: false}\n"
+        "alerts:\n  channels: [{name: hook, url_env: VOXPOP_TEST_HOOK}]\n"
+        "  rules: [{name: reach, type: high_reach_negative}]\n", encoding="utf-8")
+    return cfg
+
+
+def test_listen_evaluates_alerts_after_storage_once(project: Path, webhooks: FakeWebhooks) -> None:
+    first = listen(config=str(project))
+    assert first["sources"][0]["inserted"] == 2
+    assert first["alerts"]["sent"] == 1
+    assert json.loads(webhooks.requests[0].body)["title"] == "Narmart: a negative mention with high reach"
+    second = listen(config=str(project))  # the next scheduled run: same episode, nothing sent
+    assert second["alerts"]["sent"] == 0
+    assert len(webhooks.requests) == 1
+
+
+def test_a_failing_channel_never_fails_collection(project: Path, webhooks: FakeWebhooks) -> None:
+    webhooks.fail_next = [500] * 3
+    summary = listen(config=str(project))  # raise_on_error is on: only sources and topics can fail the run
+    assert summary["sources"][0]["inserted"] == 2
+    assert summary["alerts"]["failed"] == 1
+    assert "alert channel 'hook'" in summary["alerts"]["alerts"][0]["errors"][0]
+    assert listen(config=str(project))["alerts"]["sent"] == 1  # the next run delivers it
