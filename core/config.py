@@ -175,6 +175,12 @@ class Report(_Model):
     window_days: int = Field(
         default=14, ge=1, le=366, description="Current period length for growth comparisons."
     )
+    send_to: list[str] = Field(
+        default_factory=list, description="Alert channels (alerts.channels names) that get the Markdown summary "
+        "of every scheduled report.")
+    email_to: list[str] = Field(
+        default_factory=list, description="Alert channels that get the summary with both HTML reports attached "
+        "(a mailto:// channel e-mails them over SMTP).")
 
 
 class Topics(_Model):
@@ -370,6 +376,10 @@ class Settings(BaseSettings):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"brand names must be unique across brands and competitors: {dupes}")
+        channels = {c.name for c in self.alerts.channels}
+        if unknown := sorted(set(self.report.send_to + self.report.email_to) - channels):
+            raise ValueError(f"report.send_to/email_to name unknown alert channel(s) {unknown}; configured: "
+                             f"{sorted(channels)}")
         known = {b.name for b in [*self.brands, *self.competitors]}
         for rule in self.alerts.rules or []:
             if isinstance(rule.brands, list) and (unknown := sorted(set(rule.brands) - known)):

@@ -232,3 +232,50 @@ def test_markdown_and_links_are_defused() -> None:
     assert "\\<@" in md
     assert safe_url("javascript:alert(1)") is None
     assert safe_url("https://a.test/x y") == "https://a.test/x%20y"
+
+
+def test_report_summary_to_a_webhook_and_reports_by_email(tmp_path: Path, webhooks: FakeWebhooks, smtp: FakeSmtp,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from alerts.digest import send_report
+    from pipeline import write_report
+
+    rows = with_topics(story())
+    for r in rows:
+        if r["topic"] == "delivery · courier · late":
+            r["topic"] = "<script>alert(1)</script> @everyone"  # topic labels are words of mention text
+    store = MentionStore(tmp_path / "data")
+    store.upsert(rows, source="t", run_id="r")
+    monkeypatch.setenv("HOOK_URL", f"json://{webhooks.hostport}/hook")
+    monkeypatch.setenv("MAIL_URL", smtp.url("cx@example.test"))
+    s = settings(tmp_path, [{"name": "hook", "url_env": "HOOK_URL"}, {"name": "mail", "url_env": "MAIL_URL"}])
+    files = write_report(s, days=30)
+    sent = send_report(s, summary=files.summary, attachments=[files.trend, files.painpoints], lang="en",
+                       send_to=["hook"], email_to=["mail"], sleep=lambda _s: None)
+    assert [(d["channel"], d["status"]) for d in sent] == [("hook", "sent"), ("mail", "sent")]
+
+    hook = webhooks.at("/hook")[0].json()
+    assert hook["title"] == "T — Social listening report"
+    assert "Brands and competitors" in hook["message"]
+
+    mail = smtp.messages[0]
+    assert mail["To"] == "cx@example.test"
+    attached = {p.get_filename(): p for p in parts(mail) if p.get_filename()}
+    assert set(attached) == {files.trend.name, files.painpoints.name}
+    assert attached[files.trend.name].get_payload(decode=True) == files.trend.read_bytes()
+    html_part = next(p for p in parts(mail) if p.get_content_type() == "text/html" and not p.get_filename())
+    body = html_part.get_payload(decode=True).decode()
+    assert "<table>" in body  # the summary's tables, rendered
+    assert "<script" not in body
+    assert "@everyone" not in body
+
+
+def test_report_to_an_unknown_or_broken_channel_is_reported(tmp_path: Path, store: MentionStore,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from alerts.digest import send_report
+
+    monkeypatch.delenv("NOT_SET_URL", raising=False)
+    s = settings(tmp_path, [{"name": "hook", "url_env": "NOT_SET_URL"}])
+    sent = send_report(s, summary="# x", attachments=[], lang="en", send_to=["hook", "ghost"], sleep=lambda _s: None)
+    assert [d["status"] for d in sent] == ["failed", "failed"]
+    assert "NOT_SET_URL is not set" in sent[0]["error"]
+    assert "'ghost' is not in alerts.channels" in sent[1]["error"]

@@ -64,3 +64,23 @@ def test_a_failing_channel_never_fails_collection(project: Path, webhooks: FakeW
     assert summary["alerts"]["failed"] == 1
     assert "alert channel 'hook'" in summary["alerts"]["alerts"][0]["errors"][0]
     assert listen(config=str(project))["alerts"]["sent"] == 1  # the next run delivers it
+
+
+def test_report_flow_emails_the_reports(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.report import report
+    from tests.fakes.notify import FakeSmtp, parts
+
+    smtp = FakeSmtp().start()
+    try:
+        monkeypatch.setenv("VOXPOP_TEST_MAIL", smtp.url())
+        text = project.read_text(encoding="utf-8").replace(
+            "channels: [{name: hook, url_env: VOXPOP_TEST_HOOK}]",
+            "channels: [{name: hook, url_env: VOXPOP_TEST_HOOK}, {name: mail, url_env: VOXPOP_TEST_MAIL}]")
+        project.write_text(text + "report: {out_dir: out, email_to: [mail]}\n", encoding="utf-8")
+        listen(config=str(project), alerts=False)
+        result = report(config=str(project))
+    finally:
+        smtp.stop()
+    assert result["delivered"] == [{"channel": "mail", "status": "sent", "attempts": 1, "error": None}]
+    names = {p.get_filename() for p in parts(smtp.messages[0]) if p.get_filename()}
+    assert names == {Path(result["trend"]).name, Path(result["painpoints"]).name}

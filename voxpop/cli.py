@@ -220,6 +220,9 @@ def report(
     start_d, end_d = _date_range(start, end)
     files = _report(config, lang.value if lang else None, days, start_d, end_d)
     out.print(f"Trend report: {files['trend']}\nPain points:  {files['painpoints']}\nSummary:      {files['markdown']}")
+    for d in files.get("delivered", []):
+        line = f"sent to {d['channel']}" if d["status"] == "sent" else f"not delivered to {d['channel']}: {d['error']}"
+        console.print(escape(display_safe(line)), highlight=False)
 
 
 @app.command()
