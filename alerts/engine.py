@@ -23,7 +23,7 @@ import duckdb
 
 from alerts.channels import Channel, Delivery, DeliveryError, deliver
 from alerts.detect import LOOKBACK_DAYS, Episode, detect
-from alerts.messages import Message, compose
+from alerts.messages import Message, compose, headline
 from alerts.rules import Rule, resolve
 from core.config import Settings
 from core.redact import scrub
@@ -60,6 +60,7 @@ class Outcome:
     due_at: datetime | None = None
     deliveries: list[Delivery] = field(default_factory=list)
     message: Message | None = None
+    title: str = ""  # the headline in the evaluation's language (also for held and suppressed alerts)
 
     def summary(self) -> dict[str, Any]:
         """A JSON-friendly line for the run summary (scrubbed)."""
@@ -67,7 +68,7 @@ class Outcome:
         return scrub_dict({"rule": e.rule.name, "brand": e.brand, "subject": e.subject, "event": self.alert.event,
                            "episode_start": e.start.isoformat(), "at": self.at.isoformat(), "status": self.status,
                            "reason": self.reason, "value": e.value, "baseline": e.baseline,
-                           "title": self.message.title if self.message else None,
+                           "title": self.title,
                            "channels": {d.channel: d.status for d in self.deliveries},
                            "errors": [d.error for d in self.deliveries if d.error]})
 
@@ -222,21 +223,24 @@ class Evaluator:
         pending = [c for c in targets if c not in sent and self.state.failures(rid, c) < MAX_RUNS]
         if not pending:
             return None
+        english = headline(alert.episode, alert.event, lang="en", taxonomy=self.taxonomy)
+        shown = headline(alert.episode, alert.event, lang=self.lang, taxonomy=self.taxonomy)
         if not sent:  # the first delivery of this alert: quiet hours, cooldown and cap decide whether it goes now
             if (quiet_end := rule.in_quiet_hours(now)) is not None:
                 if self.state.held_due(rid) is not None:
                     return None
-                self._save([self._row(alert, now, as_of, "held", reason="quiet hours", due_at=quiet_end)])
-                return Outcome(alert, now, "held", "quiet hours", due_at=quiet_end)
+                self._save([self._row(alert, now, as_of, "held", reason="quiet hours", due_at=quiet_end,
+                                      title=english)])
+                return Outcome(alert, now, "held", "quiet hours", due_at=quiet_end, title=shown)
             last = self.state.last_sent(rule.name, alert.episode.brand)
             if alert.event == "open" and last is not None and now - last < rule.cooldown:
                 reason = f"cooldown (last alert {last:%Y-%m-%d %H:%M} UTC)"
-                self._save([self._row(alert, now, as_of, "suppressed", reason=reason)])
-                return Outcome(alert, now, "suppressed", reason)
+                self._save([self._row(alert, now, as_of, "suppressed", reason=reason, title=english)])
+                return Outcome(alert, now, "suppressed", reason, title=shown)
             if self.state.sent_on(rule, rule.local_day(now)) >= rule.daily_cap:
                 reason = f"daily cap ({rule.daily_cap} sent today)"
-                self._save([self._row(alert, now, as_of, "suppressed", reason=reason)])
-                return Outcome(alert, now, "suppressed", reason)
+                self._save([self._row(alert, now, as_of, "suppressed", reason=reason, title=english)])
+                return Outcome(alert, now, "suppressed", reason, title=shown)
         messages: dict[str, Message] = {}
 
         def message(lang: str) -> Message:
@@ -247,10 +251,9 @@ class Evaluator:
 
         if self.dry:
             msg = message(self.lang)
-            self._save([self._row(alert, now, as_of, "sent", channel=DRY_RUN, title=msg.title)])
-            return Outcome(alert, now, "would_send", message=msg)
+            self._save([self._row(alert, now, as_of, "sent", channel=DRY_RUN, title=english)])
+            return Outcome(alert, now, "would_send", message=msg, title=shown)
         deliveries = [self._send(name, message(self.langs.get(name, self.lang)), alert) for name in pending]
-        english = message("en").title
         self._save([self._row(alert, now, as_of, d.status, channel=d.channel, attempts=d.attempts, reason=d.error,
                               title=english) for d in deliveries])
         status = "sent" if all(d.status == "sent" for d in deliveries) else "failed"
@@ -258,7 +261,7 @@ class Evaluator:
             if d.status == "failed":
                 self.log.error("alert %s not delivered to %s: %s", rid, d.channel, d.error)
         return Outcome(alert, now, status, None if status == "sent" else "delivery failed", deliveries=deliveries,
-                       message=message(self.lang))
+                       message=message(self.lang), title=shown)
 
     def _send(self, name: str, message: Message, alert: Alert) -> Delivery:
         channel = (self.channels or {})[name]

@@ -172,18 +172,9 @@ def compose(con: duckdb.DuckDBPyConnection, episode: Episode, event: str, *, lan
             first_value: float | None = None) -> Message:
     """The message of ``event`` (open, escalate, end) of ``episode`` in ``lang``, with its explanation."""
     t, f = strings(lang), Formatter(lang)
-    labels = _labels(taxonomy, lang)
-    e, rule = episode, episode.rule
-    subject_label = labels.get(e.subject, e.subject)
-    fill = {"brand": e.brand, "about": f.about(e.subject, subject_label), "topic": e.subject,
-            "day": f.date(e.peak), "start": f.date(e.start), "end": f.date(e.end),
-            "days": f.count(rule.window_days, "days")}
-    key = f"t_{rule.type}_{e.subject}" if rule.type == "volume_spike" else f"t_{rule.type}"
-    title = t[key].format(**fill)
-    if event in {"escalate", "end"}:
-        title = f"{t[event]}: {title}"
-    if e.is_competitor:
-        title = f"{t['opportunity']}: {title}"
+    e = episode
+    fill = _fill(e, f, _labels(taxonomy, lang))
+    title = headline(e, event, lang=lang, taxonomy=taxonomy)
     lines = [_lead(e, t, f, fill)]
     if event == "escalate" and first_value is not None:
         lines.append(t["l_escalate"].format(now=f.num(e.value), first=f.num(first_value)))
@@ -193,8 +184,23 @@ def compose(con: duckdb.DuckDBPyConnection, episode: Episode, event: str, *, lan
         lines.append(t["opportunity_note"].format(brand=e.brand))
     message = Message(title=title, lines=lines, report_url=report_url, t=t)
     if event != "end":
-        _explain(con, message, e, t, labels)
+        _explain(con, message, e, t, _labels(taxonomy, lang))
     return message
+
+
+def _fill(e: Episode, f: Formatter, labels: dict[str, str]) -> dict[str, str]:
+    return {"brand": e.brand, "about": f.about(e.subject, labels.get(e.subject, e.subject)), "topic": e.subject,
+            "day": f.date(e.peak), "start": f.date(e.start), "end": f.date(e.end),
+            "days": f.count(e.rule.window_days, "days")}
+
+
+def headline(episode: Episode, event: str, *, lang: str, taxonomy: dict[str, dict[str, Any]]) -> str:
+    """The title of an alert: "Opportunity · Escalating — Tezbazar: complaints about Price are growing"."""
+    t, e = strings(lang), episode
+    key = f"t_{e.rule.type}_{e.subject}" if e.rule.type == "volume_spike" else f"t_{e.rule.type}"
+    title = t[key].format(**_fill(e, Formatter(lang), _labels(taxonomy, lang)))
+    prefixes = ([t["opportunity"]] if e.is_competitor else []) + ([t[event]] if event in {"escalate", "end"} else [])
+    return f"{' · '.join(prefixes)} — {title}" if prefixes else title
 
 
 def _lead(e: Episode, t: dict[str, str], f: Formatter, fill: dict[str, str]) -> str:

@@ -584,6 +584,7 @@ def _since(text: str) -> tuple[int | None, date | None]:
 @app.command()
 def alerts(
     config: ConfigOpt = Path("voxpop.yaml"),
+    *,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Replay the rules over stored history and show what would have fired; send nothing.")]
     = False,
@@ -591,6 +592,8 @@ def alerts(
     until: Annotated[str | None, typer.Option(help="With --dry-run: last day (default: newest mention).")] = None,
     messages: Annotated[bool, typer.Option(help="Also print each message as a plain-text channel gets it.")]
     = False,
+    default_rules: Annotated[bool, typer.Option(
+        "--default-rules", help="With --dry-run: replay the default rules instead of alerts.rules.")] = False,
 ) -> None:
     """Evaluate the alert rules now and deliver, or (--dry-run) show what they would have sent over history."""
     import uuid  # noqa: PLC0415
@@ -614,6 +617,8 @@ def alerts(
     days, start = _since(since)
     _, end = _date_range(None, until)
     try:
+        if default_rules:
+            settings = settings.model_copy(update={"alerts": settings.alerts.model_copy(update={"rules": None})})
         outcomes, first, last = replay(settings, start=start, end=end, days=days or 30)
     except VoxpopError as exc:
         raise _fail(exc) from None
@@ -628,7 +633,7 @@ def alerts(
             o.status, o.status)
         if o.status == "suppressed":
             status = f"suppressed: {(o.reason or '').split(' (')[0]}"
-        title = o.message.title if o.message else f"{e.brand}: {e.subject}"
+        title = o.title or f"{e.brand}: {e.subject}"
         table.add_row(f"{o.at:%Y-%m-%d %H:%M}", e.rule.name, Text(display_safe(title)),
                       _figure(e.value), "" if e.baseline is None else _figure(e.baseline),
                       status)
