@@ -60,9 +60,13 @@ class Channel(Protocol):
 def guard_url(url: str) -> None:
     """Register the URL and its token-like parts with the redaction filter before anything can log them."""
     register(url)
-    parts = urlsplit(url)
-    pieces = [parts.username, parts.password, *_TOKENISH.findall(parts.netloc + parts.path),
-              *_TOKENISH.findall(parts.query)]
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:  # not a URL Apprise could use either; the whole value is registered
+        return
+    register(password)  # a password is a secret however short or plain
+    pieces = [parts.username, *_TOKENISH.findall(parts.netloc + parts.path), *_TOKENISH.findall(parts.query)]
     register(*(p for p in pieces if p and (len(p) >= 16 or (len(p) >= 6 and any(ch.isdigit() for ch in p)))))
 
 

@@ -11,6 +11,7 @@ import pytest
 
 import alerts.channels
 import flows.listen as listen_mod
+from core.redact import scrub
 from flows.listen import listen
 from nlp import Scorer
 from tests.conftest import KeywordSentiment
@@ -84,3 +85,16 @@ def test_report_flow_emails_the_reports(project: Path, monkeypatch: pytest.Monke
     assert result["delivered"] == [{"channel": "mail", "status": "sent", "attempts": 1, "error": None}]
     names = {p.get_filename() for p in parts(smtp.messages[0]) if p.get_filename()}
     assert names == {Path(result["trend"]).name, Path(result["painpoints"]).name}
+
+
+def test_a_channel_url_from_a_prefect_secret_block(project: Path, webhooks: FakeWebhooks) -> None:
+    from prefect.blocks.system import Secret
+
+    url = f"json://{webhooks.hostport}/from-block"
+    Secret(value=url).save("voxpop-test-hook", overwrite=True)
+    project.write_text(project.read_text(encoding="utf-8").replace("url_env: VOXPOP_TEST_HOOK",
+                                                                   "url_block: voxpop-test-hook"), encoding="utf-8")
+    summary = listen(config=str(project))
+    assert summary["alerts"]["sent"] == 1
+    assert [r.path for r in webhooks.requests] == ["/from-block"]
+    assert scrub(f"sent to {url}") == "sent to ***"  # the block's URL was registered for redaction when read
