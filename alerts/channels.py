@@ -107,6 +107,11 @@ class AppriseChannel:
         value = str(getattr(fmt, "value", fmt))  # a str-based enum: NotifyFormat.HTML -> "html"
         return value if value in {"text", "markdown", "html"} else "text"
 
+    @property
+    def title_markup(self) -> bool:
+        """Whether the service puts the title into the body (Telegram), so it must be escaped like the body."""
+        return getattr(self._server(), "title_maxlen", 1) <= 0
+
     def send(self, title: str, body: str, attachments: Sequence[Path] = ()) -> None:
         """Notify through Apprise; its warnings become the (scrubbed) error of a failed delivery."""
         import apprise  # noqa: PLC0415

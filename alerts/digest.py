@@ -10,6 +10,7 @@ Delivery retries with backoff and never raises: the result says what reached who
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -60,10 +61,12 @@ def send_report(settings: Settings, *, summary: str, attachments: Sequence[Path]
         channel = targets[name]
         try:
             body = render_summary(summary, channel.format)
+            shown = html.escape(title) if channel.format == "html" and getattr(channel, "title_markup", False) \
+                else title
         except DeliveryError as exc:
             results.append(Delivery(name, "failed", 1, str(exc)))
             continue
-        results.append(deliver(channel, title, body, attempts=settings.alerts.retries, attachments=files,
+        results.append(deliver(channel, shown, body, attempts=settings.alerts.retries, attachments=files,
                                sleep=sleep, log=logger))  # type: ignore[arg-type]
     for r in results:
         if r.status == "sent":

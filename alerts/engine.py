@@ -266,7 +266,7 @@ class Evaluator:
     def _send(self, name: str, message: Message, alert: Alert) -> Delivery:
         channel = (self.channels or {})[name]
         try:
-            title, body = message.render(channel.format)
+            title, body = message.render(channel.format, title_markup=getattr(channel, "title_markup", False))
         except DeliveryError as exc:
             return Delivery(name, "failed", 1, str(exc))
         result = deliver(channel, title, body, attempts=self.settings.alerts.retries, sleep=self.sleep,

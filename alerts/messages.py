@@ -25,7 +25,6 @@ from alerts.detect import Episode
 from core.text import display_safe
 from reports import aggregate as agg
 from reports.i18n import Formatter
-from reports.i18n import strings as report_strings
 
 FORMATS = ("text", "markdown", "html")
 QUOTES = 3
@@ -105,13 +104,14 @@ class Message:
     report_url: str | None = None
     t: dict[str, str] = field(default_factory=dict)
 
-    def render(self, fmt: str) -> tuple[str, str]:
-        """(title, body) in ``fmt`` (text, markdown or html), untrusted text escaped for it."""
-        if fmt == "html":
-            return self._html()
-        if fmt == "markdown":
-            return self._markdown()
-        return self._text()
+    def render(self, fmt: str, *, title_markup: bool = False) -> tuple[str, str]:
+        """(title, body) in ``fmt`` (text, markdown or html), untrusted text escaped for it.
+
+        The title is plain text (an e-mail subject, a webhook field) unless ``title_markup``: for services
+        that put it into the body (Telegram), it is escaped like the body.
+        """
+        title, body = self._html() if fmt == "html" else self._markdown() if fmt == "markdown" else self._text()
+        return (title if title_markup else plain(self.title)), body
 
     def _text(self) -> tuple[str, str]:
         out = [plain(line) for line in self.lines]
@@ -213,9 +213,9 @@ def _lead(e: Episode, t: dict[str, str], f: Formatter, fill: dict[str, str]) -> 
         return t["l_negative_share"].format(**fill, share=f.pct(e.value), n=f.num(e.count), base=f.pct(e.baseline))
     if kind == "pain_point":
         growth = e.facts.get("growth")
-        change = report_strings(f.lang)["new"] if growth is None else f.pct(growth, signed=True)
-        return t["l_pain_point"].format(**fill, complaints=f.count(int(e.value), "complaints"),
-                                        prev=f.num(e.baseline), change=change)
+        key = "l_pain_point_new" if growth is None else "l_pain_point"
+        return t[key].format(**fill, complaints=f.count(int(e.value), "complaints"), prev=f.num(e.baseline),
+                             change="" if growth is None else f.pct(growth, signed=True))
     if kind == "emerging_topic":
         return t["l_emerging_topic"].format(**fill, n=f.count(int(e.value), "mentions"), prev=f.num(e.baseline))
     views = e.facts.get("views")

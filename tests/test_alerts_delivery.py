@@ -279,3 +279,22 @@ def test_report_to_an_unknown_or_broken_channel_is_reported(tmp_path: Path, stor
     assert [d["status"] for d in sent] == ["failed", "failed"]
     assert "NOT_SET_URL is not set" in sent[0]["error"]
     assert "'ghost' is not in alerts.channels" in sent[1]["error"]
+
+
+def test_a_title_is_plain_in_a_subject_and_escaped_where_it_joins_the_body(
+        tmp_path: Path, webhooks: FakeWebhooks, smtp: FakeSmtp, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = with_topics(story())
+    for r in rows:
+        if r["topic"] == "delivery · courier · late":
+            r["topic"] = "R&D <b>courier</b>"  # a topic label is words of mention text
+    store = MentionStore(tmp_path / "data")
+    store.upsert(rows, source="t", run_id="r")
+    monkeypatch.setenv("TG_URL", f"tgram://{TG_TOKEN}/987654321?image=no")
+    monkeypatch.setenv("MAIL_URL", smtp.url())
+    s = settings(tmp_path, [{"name": "tg", "url_env": "TG_URL"}, {"name": "mail", "url_env": "MAIL_URL"}],
+                 [{"name": "topics", "type": "emerging_topic", "min_volume": 10}])
+    assert run(s, store)["sent"] == 1
+    assert email_header(smtp.messages[0]["Subject"]) == "Acme: emerging topic “R&D <b>courier</b>”"
+    text = webhooks.at("/bot")[0].json()["text"]
+    assert "emerging topic “R&amp;D &lt;b&gt;courier&lt;/b&gt;”" in text
+    assert "<b>courier" not in text
