@@ -198,7 +198,8 @@ class Evaluator:
                     out.append(Alert(e, "escalate", opened["value"]))
             elif opened is None and self.state.held_due(opening.id):
                 out.append(opening)  # held through quiet hours while it ended: still news
-            elif opened is not None and rule.notify_end and not self.state.has_event(e.key, "end"):
+            elif (opened is not None and rule.notify_end and rule.type != "high_reach_negative"
+                  and not self.state.has_event(e.key, "end")):  # one post does not "end"
                 out.append(Alert(e, "end"))
         return out
 

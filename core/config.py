@@ -568,6 +568,7 @@ def describe_fields(model: type[BaseModel] = Settings, prefix: str = "") -> list
     for name, field in model.model_fields.items():
         ann = field.annotation
         inner = getattr(ann, "__args__", (ann,))
+        inner = tuple(x for a in inner for x in (getattr(a, "__args__", None) or (a,)))  # list[Rule] | None
         sub = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
         type_name = re.sub(r"\b(typing|pathlib|pydantic\.types|voxpop\.config)\.", "", str(ann))
         rows.append((prefix + name, type_name.replace("<class '", "").replace("'>", ""), field.description or ""))

@@ -140,6 +140,11 @@ def test_a_rerun_sends_nothing_again(tmp_path: Path, store: MentionStore, webhoo
     assert run(s, store, NOW + timedelta(hours=1))["sent"] == 0  # the next hourly run
     assert run(s, store)["sent"] == 0  # the same run retried
     assert len(webhooks.requests) == 1
+    from storage import connect
+
+    with connect(store.root) as con:  # the log is a DuckDB view like the mentions
+        logged = con.execute("SELECT rule, brand, event, channel, status FROM alerts").fetchall()
+    assert logged == [("reach", "Acme", "open", "hook", "sent")]
 
 
 def test_a_failed_attempt_is_retried_with_backoff(tmp_path: Path, store: MentionStore, webhooks: FakeWebhooks,
