@@ -115,11 +115,6 @@ class AlertState:
         return next((r for r in self.rows if r["episode_key"] == episode_key and r["event"] == "open"
                      and r["status"] == "sent"), None)
 
-    def has_event(self, episode_key: str, event: str) -> bool:
-        """Whether any decision about this event of the episode was recorded."""
-        return any(r["episode_key"] == episode_key and r["event"] == event and r["status"] != "held"
-                   for r in self.rows)
-
     def open_subjects(self, rule: str) -> set[tuple[str, str]]:
         """(brand, subject) of the rule's episodes that opened and did not end."""
         ended = {r["episode_key"] for r in self.rows if r["event"] == "end"}
@@ -193,13 +188,11 @@ class Evaluator:
                     truncated = (as_of - e.start).days >= LOOKBACK_DAYS
                     if not (truncated and (e.brand, e.subject) in open_subjects):  # a run longer than the lookback
                         out.append(opening)
-                elif (rule.type in ESCALATING and opened["value"] and e.value >= ESCALATION * opened["value"]
-                      and not self.state.has_event(e.key, "escalate")):
-                    out.append(Alert(e, "escalate", opened["value"]))
+                elif rule.type in ESCALATING and opened["value"] and e.value >= ESCALATION * opened["value"]:
+                    out.append(Alert(e, "escalate", opened["value"]))  # _decide drops it once sent
             elif opened is None and self.state.held_due(opening.id):
                 out.append(opening)  # held through quiet hours while it ended: still news
-            elif (opened is not None and rule.notify_end and rule.type != "high_reach_negative"
-                  and not self.state.has_event(e.key, "end")):  # one post does not "end"
+            elif opened is not None and rule.notify_end and rule.type != "high_reach_negative":  # a post never ends
                 out.append(Alert(e, "end"))
         return out
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from alerts import AlertState, Evaluator, backtest, resolve
-from alerts.detect import detect
+from alerts.detect import EPISODE_GAP_DAYS, detect
 from core.config import settings_from_mapping
 from core.errors import ConfigError
 from reports import Period, aggregate
@@ -106,18 +106,22 @@ def test_the_surge_is_one_episode_with_a_stable_key(tmp_path: Path, store: Menti
     assert keys.pop().startswith("pain-point|Acme|delivery|")
 
 
-def run_backtest(tmp_path: Path, store: MentionStore, **alerts: Any) -> list[Any]:
+def run_backtest(tmp_path: Path, store: MentionStore, end: date = date(2026, 10, 30), **alerts: Any) -> list[Any]:
     settings = make(tmp_path, **alerts)
     with connect(store.root) as con:
-        return backtest(settings, con, start=date(2026, 9, 1), end=date(2026, 10, 30), taxonomy=TAXONOMY)
+        return backtest(settings, con, start=date(2026, 9, 1), end=end, taxonomy=TAXONOMY)
 
 
 def test_an_episode_alerts_once_when_it_opens_and_once_when_it_ends(tmp_path: Path, store: MentionStore) -> None:
     rules = [{"name": "delivery", "type": "pain_point", "notify_end": True}]
-    outcomes = run_backtest(tmp_path, store, rules=rules)
+    outcomes = run_backtest(tmp_path, store, end=date(2026, 11, 6), rules=rules)  # the data ends on 30 Oct
     sent = [(o.alert.event, o.alert.episode.subject) for o in outcomes if o.status == "would_send"]
     assert sent.count(("open", "delivery")) == 1
-    assert sent.count(("escalate", "delivery")) <= 1
+    assert sent.count(("escalate", "delivery")) == 1  # 10 a day, then 30 on the 23rd: the window doubles
+    assert sent.count(("end", "delivery")) == 1
+    ended = next(o for o in outcomes if o.alert.event == "end" and o.alert.episode.subject == "delivery")
+    as_of = ended.at.date() - timedelta(days=1)  # the day evaluated at 00:05 the next morning
+    assert (as_of - ended.alert.episode.end).days == EPISODE_GAP_DAYS + 1  # the first day past the grace
     opened = next(o for o in outcomes if o.alert.event == "open" and o.alert.episode.subject == "delivery")
     assert opened.at.date() < SURGE_DAY  # the surge builds from 19 Oct: the alert comes with it, not after
     assert "Delivery" in opened.message.title
