@@ -188,3 +188,44 @@ def test_cli_dry_run_shows_what_would_have_fired(tmp_path: Path, store: MentionS
     bad = CliRunner().invoke(app, ["alerts", "-c", str(config), "--since", "sometime", "--dry-run"])
     assert bad.exit_code == 2
     assert "--since must be" in bad.output
+
+
+def test_every_language_has_every_alert_string_with_the_same_placeholders() -> None:
+    import re
+
+    import yaml
+
+    table = yaml.safe_load((Path(__file__).resolve().parents[1] / "alerts" / "strings.yaml").read_text("utf-8"))
+    assert set(table) == {"en", "az", "tr", "hy", "ru"}
+    for lang, strings in table.items():
+        assert set(strings) == set(table["en"]), lang
+        for key, text in strings.items():
+            assert set(re.findall(r"{(\w+)}", text)) == set(re.findall(r"{(\w+)}", table["en"][key])), (lang, key)
+
+
+def test_every_message_renders_in_every_language_and_format(tmp_path: Path, store: MentionStore) -> None:
+    from alerts import compose
+
+    outcomes = run_backtest(tmp_path, store, end=date(2026, 11, 6), rules=[
+        {"name": "spike", "type": "volume_spike", "brands": "all", "notify_end": True},
+        {"name": "share", "type": "negative_share", "sensitivity": 0.1, "min_volume": 10},
+        {"name": "pains", "type": "pain_point", "brands": "all"},
+        {"name": "topics", "type": "emerging_topic", "min_volume": 10}])  # high reach: test_alerts_delivery
+    kinds = {(o.alert.episode.rule.type, o.alert.event) for o in outcomes if o.status == "would_send"}
+    assert {"volume_spike", "negative_share", "pain_point", "emerging_topic"} <= {k for k, _ in kinds}
+    assert {"open", "escalate", "end"} <= {e for _, e in kinds}
+    seen = {}
+    with connect(store.root) as con:
+        for o in outcomes:
+            key = (o.alert.episode.rule.type, o.alert.event)
+            if o.status != "would_send" or key in seen:
+                continue
+            seen[key] = o
+            for lang in ("en", "az", "tr", "hy", "ru"):
+                message = compose(con, o.alert.episode, o.alert.event, lang=lang, taxonomy=TAXONOMY,
+                                  report_url="https://r.example.test/", first_value=o.alert.first_value)
+                for fmt in ("text", "markdown", "html"):
+                    title, body = message.render(fmt)
+                    assert "Acme" in title or "Rival" in title
+                    assert "{" not in body
+                    assert "https://r.example.test/" in body
