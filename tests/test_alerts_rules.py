@@ -190,6 +190,27 @@ def test_cli_dry_run_shows_what_would_have_fired(tmp_path: Path, store: MentionS
     assert "--since must be" in bad.output
 
 
+def test_cli_dry_run_counts_held_back_alerts_and_lists_them_on_request(tmp_path: Path) -> None:
+    s = MentionStore(tmp_path / "data")
+    day = date(2026, 10, 1)
+    quiet = [scored(i, brand="Acme", day=day + timedelta(days=i % 20), sentiment="positive") for i in range(60)]
+    loud = [scored(100 + k, brand="Acme", day=day + timedelta(days=15), sentiment="negative", likes=5000 + k)
+            for k in range(3)]  # three high-reach complaints on one day: the cooldown holds back two
+    s.upsert(quiet + loud, source="t", run_id="r")
+    config = tmp_path / "voxpop.yaml"
+    config.write_text("project: T\nbrands: [{name: Acme, keywords: [Acme]}]\nstorage: {path: data}\n"
+                      "alerts: {rules: [{name: loud, type: high_reach_negative}]}\n", encoding="utf-8")
+    args = ["alerts", "-c", str(config), "--since", "30d", "--dry-run"]
+    short = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert short.exit_code == 0, short.output
+    assert "1 alerts would have been sent: Acme 1" in short.output
+    assert "2 more held back by a cooldown or daily cap (--suppressed lists them)" in short.output
+    assert "suppressed: cooldown" not in short.output
+    full = CliRunner().invoke(app, [*args, "--suppressed"], env={"COLUMNS": "200"})
+    assert full.exit_code == 0, full.output
+    assert full.output.count("suppressed: cooldown") == 2
+
+
 def test_every_language_has_every_alert_string_with_the_same_placeholders() -> None:
     import re
 

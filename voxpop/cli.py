@@ -594,6 +594,8 @@ def alerts(
     = False,
     default_rules: Annotated[bool, typer.Option(
         "--default-rules", help="With --dry-run: replay the default rules instead of alerts.rules.")] = False,
+    suppressed: Annotated[bool, typer.Option(
+        "--suppressed", help="With --dry-run: also list the alerts a cooldown or daily cap held back.")] = False,
 ) -> None:
     """Evaluate the alert rules now and deliver, or (--dry-run) show what they would have sent over history."""
     import uuid  # noqa: PLC0415
@@ -627,8 +629,12 @@ def alerts(
               "nothing was sent or recorded", markup=False)
     table = Table("sent at (UTC)", "rule", "alert", "figure", "baseline", "status", show_edge=False)
     shown: list[Outcome] = []
+    held_back = 0
     for o in outcomes:
         e = o.alert.episode
+        if o.status == "suppressed" and not suppressed:
+            held_back += 1
+            continue
         status = {"would_send": "would send", "held": f"held to {o.due_at:%H:%M}" if o.due_at else "held"}.get(
             o.status, o.status)
         if o.status == "suppressed":
@@ -647,7 +653,9 @@ def alerts(
     busiest = max(per_brand.values(), default=0)
     out.print(f"{len(shown)} alerts would have been sent: "
               + ", ".join(f"{b} {n}" for b, n in per_brand.items())
-              + f"; the busiest brand got {busiest / weeks:.1f} per week", markup=False)
+              + f"; the busiest brand got {busiest / weeks:.1f} per week"
+              + (f"; {held_back} more held back by a cooldown or daily cap (--suppressed lists them)"
+                 if held_back else ""), markup=False)
     if messages:
         for o in shown:
             assert o.message is not None  # noqa: S101 - dry runs compose every message they would send
