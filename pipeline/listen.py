@@ -207,6 +207,9 @@ class ListenRun:
             summary.fetched += len(page.mentions)
             normalized = normalize(page.mentions)
             records, stored = dedupe(normalized)
+            if edited := {m.mention_id for m in page.mentions if m.edited}:  # replace the stored text, rescored
+                records += [r for r in stored if r["mention_id"] in edited]
+                stored = [r for r in stored if r["mention_id"] not in edited]
             summary.duplicates += len(normalized) - len(records)
             summary.refreshed += self.store.refresh_counts(stored) if stored else 0
             self.progress.to_score(name, len(records))
