@@ -23,7 +23,7 @@ from storage import connect
 from tests.conftest import BRANDS, KeywordSentiment
 from tests.fakes import HARNESSES, Harness
 
-for _module in ("x", "reddit", "bluesky", "telegram"):
+for _module in ("x", "reddit", "bluesky", "telegram", "telegram_bot"):
     with contextlib.suppress(ModuleNotFoundError):
         importlib.import_module(f"tests.fakes.{_module}")
 
