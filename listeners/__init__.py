@@ -13,6 +13,7 @@ from listeners import (  # noqa: F401 - importing registers the listeners
     telegram,
     telegram_bot,
     x,
+    youtube,
 )
 from listeners.base import Credential, Cursors, QueryListener, Run
 from listeners.file import SAMPLE_PATH, FileListener, parse_timestamp

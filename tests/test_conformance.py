@@ -23,7 +23,7 @@ from storage import connect
 from tests.conftest import BRANDS, KeywordSentiment
 from tests.fakes import HARNESSES, Harness
 
-for _module in ("x", "reddit", "bluesky", "telegram", "telegram_bot", "google_play", "app_store"):
+for _module in ("x", "reddit", "bluesky", "telegram", "telegram_bot", "google_play", "app_store", "youtube"):
     with contextlib.suppress(ModuleNotFoundError):
         importlib.import_module(f"tests.fakes.{_module}")
 
