@@ -132,3 +132,24 @@ def test_edits_replace_the_stored_text_only_when_configured(settings_factory: An
     assert set(after) == set(before)  # replaced, never duplicated
     with connect(settings.storage.path) as con:
         assert con.execute("SELECT count(*) FROM mentions").fetchone()[0] == len(before)
+
+
+def test_the_real_telethon_client_takes_the_listeners_arguments() -> None:
+    """Built (never connected) with real Telethon: flood waits all reach the listener, the session is ours."""
+    from pydantic import SecretStr
+    from telethon import TelegramClient
+
+    from listeners.telegram import TelegramChats, TelegramOptions
+    from tests.fakes.telegram import API_HASH, API_ID, make_session
+
+    session = make_session()
+    chats = TelegramChats("tg", TelegramOptions(chats=["@narmart_news"]), SecretStr(API_ID), SecretStr(API_HASH),
+                          SecretStr(session))
+    try:
+        client = chats._client
+        assert isinstance(client, TelegramClient)
+        assert client.flood_sleep_threshold == 0
+        assert client.session.save() == session
+        assert API_HASH not in repr(chats)
+    finally:
+        chats._loop.close()
