@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from google_play_scraper.constants.request import Formats
 
 from core.config import Source
 from core.errors import ConfigError, RateLimitError
 from listeners import registry
 from listeners.google_play import GooglePlayListener
+from listeners.google_play._scraper import Formats
 from tests.fakes import collect
 from tests.fakes.google_play import APP, GooglePlayHarness
 
@@ -77,3 +77,16 @@ def test_a_long_rate_limit_raises_with_reset(settings_factory: Any, h: GooglePla
     with pytest.raises(RateLimitError, match="resumes from") as exc:
         collect(listener(settings_factory, h, max_wait_seconds=1))
     assert exc.value.reset_at is not None
+
+
+def test_importing_the_listener_keeps_https_certificate_checks_on() -> None:
+    """google-play-scraper disables certificate checks process-wide on import; importing voxpop must not."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = (f"import ssl, listeners; assert listeners.__file__.startswith({str(root)!r}), listeners.__file__; "
+            "assert ssl._create_default_https_context is ssl.create_default_context")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})

@@ -16,11 +16,9 @@ import time
 from typing import Any
 
 import httpx
-from google_play_scraper import Sort
-from google_play_scraper.constants.regex import Regex
-from google_play_scraper.constants.request import PLAY_STORE_BASE_URL, Formats
 
 from core.errors import AccessError, SourceError
+from listeners.google_play._scraper import PLAY_STORE_BASE_URL, Formats, Regex, Sort
 from listeners.google_play.options import GooglePlayOptions
 from listeners.throttle import Throttle
 

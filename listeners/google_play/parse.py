@@ -10,10 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from google_play_scraper.constants.element import ElementSpecs
-from google_play_scraper.utils import nested_lookup
-
 from core.types import Mention
+from listeners.google_play._scraper import ElementSpecs, nested_lookup
 from listeners.google_play.options import PLATFORM
 
 
