@@ -92,6 +92,9 @@ class Mention:
     # Declared extra columns of a file import as (name, value-as-text) pairs: a tuple, so the frozen
     # Mention stays immutable and no default is shared mutable state.
     extras: tuple[tuple[str, str], ...] = ()
+    # The source says this text replaces the stored one (an edited Telegram message, with ``edits: true``):
+    # a stored copy is rescored and overwritten instead of only getting its counts refreshed.
+    edited: bool = False
 
     @property
     def mention_id(self) -> str:

@@ -4,7 +4,17 @@ Importing this package imports every source subpackage, which registers its type
 """
 
 from core.types import Mention, Page
-from listeners import bluesky, file, reddit, x  # noqa: F401 - importing registers the listeners
+from listeners import (  # noqa: F401 - importing registers the listeners
+    app_store,
+    bluesky,
+    file,
+    google_play,
+    reddit,
+    telegram,
+    telegram_bot,
+    x,
+    youtube,
+)
 from listeners.base import Credential, Cursors, QueryListener, Run
 from listeners.file import SAMPLE_PATH, FileListener, parse_timestamp
 from listeners.normalize import BrandMatcher, Normalizer, Pseudonymizer

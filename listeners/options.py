@@ -75,3 +75,10 @@ class HttpOptions(BaseModel):
         if bad:
             raise ValueError(f"language codes must {cls.lang_rule}, not {bad}")
         return v
+
+
+def check_brand(source: Source, brands: list[str], value: str | None, option: str = "brand") -> None:
+    """A source option naming the brand its items are about must name a configured brand or competitor."""
+    if value is not None and value not in brands:
+        raise ConfigError(f"source '{source.name}': options.{option} '{value}' is not a configured brand or "
+                          f"competitor; use one of: {', '.join(brands)}")

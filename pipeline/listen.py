@@ -212,7 +212,12 @@ class ListenRun:
             summary.pages += 1
             summary.fetched += len(page.mentions)
             normalized = normalize(page.mentions)
-            records, stored = dedupe(normalized)
+            # An edit (Mention.edited) is rescored and replaces the stored row, also one stored earlier this run.
+            edited = {m.mention_id for m in page.mentions if m.edited}
+            records, stored = dedupe([r for r in normalized if r["mention_id"] not in edited])
+            replaced = [r for r in normalized if r["mention_id"] in edited]
+            dedupe.seen.update(r["mention_id"] for r in replaced)
+            records += replaced
             summary.duplicates += len(normalized) - len(records)
             summary.refreshed += self.store.refresh_counts(stored) if stored else 0
             self.progress.to_score(name, len(records))

@@ -507,8 +507,9 @@ def sources() -> None:
     """List the listener types a config's `sources:` can use."""
     from listeners import registry  # noqa: PLC0415
 
+    width = max(map(len, registry.names()))
     for name in registry.names():
-        out.print(f"{name:10} {registry.descriptions[name]}")
+        out.print(f"{name:{width}} {registry.descriptions[name]}")
 
 
 @app.command()

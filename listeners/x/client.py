@@ -126,10 +126,11 @@ class XApi:
         if status in {403, 453} or 453 in codes:
             reason = body.get("reason") or ("code 453" if 453 in codes or status == 453 else "")
             why = f"{status} {title or 'Forbidden'}" + (f", {reason}" if reason else "") + f": {detail[:200]}"
-            return AccessError(f"{where} was refused ({why}). Your app's access tier does not include this "
-                               "endpoint: recent search needs Basic (or higher) access, full-archive search "
-                               "(options.archive) needs Pro or Enterprise. Attach the app to a Project with that "
-                               "access at developer.x.com, or turn options.archive off")
+            return AccessError(f"{where} was refused ({why}). Your app's access does not include this endpoint: "
+                               "pay-per-use (the default since February 2026) includes recent and full-archive "
+                               "search; on a legacy plan recent search needs Basic (or higher) access and full-archive "
+                               "search (options.archive) needs Pro or Enterprise. Attach the app to a Project with "
+                               "that access at developer.x.com, or turn options.archive off")
         if status == 402:
             return AccessError(f"{where} answered 402 {title} ({detail[:200]}): the account's plan or credits do "
                                "not cover this request; check billing at developer.x.com")
@@ -145,8 +146,8 @@ class XApi:
         reset_at = float(exc.reset_time) if exc.reset_time is not None else _reset_at(exc.response.headers)
         if "usage-capped" in str(body.get("type", "")) or body.get("title") == "UsageCapExceeded":
             raise RateLimitError(f"source '{self.source}': X says the usage cap is reached ({detail[:200]}): your "
-                                 "plan's monthly post cap is used up; it resets with the billing period, or "
-                                 "upgrade the access tier", reset_at=reset_at)
+                                 "monthly read cap (pay-per-use) or the plan's monthly post cap is used up; it "
+                                 "resets with the billing period", reset_at=reset_at)
         per_window = exc.response.headers.get("x-rate-limit-limit", "?")
         self._throttle.wait_for_reset(throttles, what=self._what, limit=self._limit, reset_at=reset_at,
                                       detail=f"x-rate-limit-limit {per_window}")

@@ -1,0 +1,87 @@
+"""Apple's public customer-reviews feed (RSS as JSON) over httpx, with pacing, retries and error mapping."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import httpx
+
+from core.errors import AccessError, SourceError
+from listeners.app_store.options import AppStoreOptions
+from listeners.fields import json_object
+from listeners.throttle import Throttle
+
+log = logging.getLogger("listeners.app_store")
+
+
+class ReviewFeed:
+    """``/{country}/rss/customerreviews/page={n}/id={app}/sortby=mostrecent/json``."""
+
+    def __init__(self, source: str, opts: AppStoreOptions) -> None:
+        self.source = source
+        self.opts = opts
+        self._throttle = Throttle(source, log, max_wait=opts.max_wait_seconds, max_retries=opts.max_retries,
+                                  min_interval=opts.min_interval_seconds,
+                                  outage="the App Store feed may be down, the next run resumes where this one stopped")
+        self._http = httpx.Client(timeout=opts.timeout_seconds, headers={"User-Agent": "voxpop (app-store)"},
+                                  follow_redirects=True)
+
+    def __repr__(self) -> str:
+        return f"ReviewFeed(source={self.source!r}, api={self.opts.api_base!r})"
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._http.close()
+
+    def page(self, app_id: int, country: str, page: int) -> list[Any]:
+        """The entries of one feed page, newest first (an empty list past the last review)."""
+        url = f"{self.opts.api_base}/{country}/rss/customerreviews/page={page}/id={app_id}/sortby=mostrecent/json"
+        what = f"reviews of app {app_id} ({country}, page {page})"
+        limit = "App Store feed rate limit"
+        failures = throttles = 0
+        while True:
+            self._throttle.pace(limit)
+            try:
+                resp = self._http.get(url)
+            except httpx.TransportError as exc:
+                failures += 1
+                self._throttle.backoff(what, failures, type(exc).__name__)
+                continue
+            finally:
+                self._throttle.sent()
+            if resp.status_code == 429:
+                throttles += 1
+                self._throttle.wait_for_reset(throttles, what=what, limit=limit, detail="HTTP 429",
+                                              retry_in=_retry_after(resp))
+                continue
+            if resp.status_code >= 500:
+                failures += 1
+                self._throttle.backoff(what, failures, f"HTTP {resp.status_code}")
+                continue
+            if resp.status_code in {401, 403}:
+                raise AccessError(f"source '{self.source}': Apple refused access to {what} ({resp.status_code}); "
+                                  "the feed needs no credentials: this address may be blocked, try later or from "
+                                  "another network")
+            if resp.status_code in {400, 404}:
+                raise SourceError(f"source '{self.source}': the App Store has no review feed for app {app_id} in "
+                                  f"'{country}' ({resp.status_code}); check options.apps[].id (the number after "
+                                  "'id' in its apps.apple.com link) and country")
+            if resp.status_code != 200:
+                raise SourceError(f"source '{self.source}': the review feed answered {resp.status_code} for {what}")
+            body = json_object(resp, f"source '{self.source}': the review feed for {what} is not JSON; check "
+                                     "options.api_base")
+            feed = body.get("feed")
+            if not isinstance(feed, dict):
+                raise SourceError(f"source '{self.source}': the review feed for {what} has no 'feed' object")
+            entries = feed.get("entry", [])
+            return entries if isinstance(entries, list) else [entries]  # one review comes as an object
+
+
+def _retry_after(resp: httpx.Response) -> float | None:
+    try:
+        value = float(resp.headers.get("retry-after", ""))
+    except ValueError:
+        return None
+    return value - time.time() if value > 1e9 else value
