@@ -386,11 +386,33 @@ def model_versions(con: duckdb.DuckDBPyConnection, p: Period) -> str:
     return ", ".join(r[0] for r in con.execute(sql, [p.start, p.end]).fetchall())
 
 
+def _corrected(con: duckdb.DuckDBPyConnection) -> str:
+    """The ``corrected`` marker column when ``mentions`` carries corrections (``connect(corrected=True)``)."""
+    names = {row[0] for row in con.execute("DESCRIBE mentions").fetchall()}
+    return "corrected" if "corrected" in names else "false AS corrected"
+
+
+def corrections_summary(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, int]:
+    """How many of the period's mentions carry a human correction, and how many were marked irrelevant.
+
+    Irrelevant mentions are left out of every figure when ``mentions`` is the corrected view; zeros on a
+    connection without corrections.
+    """
+    sql = f"""
+    SELECT count(*) FILTER (corrected AND NOT irrelevant) AS corrected, count(*) FILTER (irrelevant) AS irrelevant
+    FROM mentions_corrected WHERE {_IN_PERIOD}
+    """  # noqa: S608 - constants only
+    try:
+        return _rows(con, sql, [p.start, p.end])[0]
+    except duckdb.CatalogException:
+        return {"corrected": 0, "irrelevant": 0}
+
+
 def top_mentions(con: duckdb.DuckDBPyConnection, p: Period, *, sentiment: str, n: int = 5) -> list[dict[str, Any]]:
     """The most engaging confident mentions of one sentiment in the period, across brands."""
     sql = f"""
     SELECT brand, mention_id, platform, url, created_at, lang, text, author_hash, sentiment_confidence,
-           likes + reposts + replies AS engagement
+           likes + reposts + replies AS engagement, {_corrected(con)}
     FROM mentions WHERE sentiment = ? AND {_IN_PERIOD} AND length(text) <= 600
     ORDER BY engagement DESC, sentiment_confidence DESC, mention_id LIMIT ?
     """  # noqa: S608 - fixed fragments
@@ -432,7 +454,7 @@ def quotes(
         params.append(aspect)
     sql = f"""
     SELECT mention_id, platform, url, created_at, lang, text, sentiment_confidence, author_hash,
-           likes + reposts + replies AS engagement
+           likes + reposts + replies AS engagement, {_corrected(con)}
     FROM mentions WHERE {' AND '.join(where)} AND length(text) <= 600
     ORDER BY sentiment_confidence * ln(2 + likes + reposts + replies) DESC, mention_id
     LIMIT 200

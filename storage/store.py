@@ -33,6 +33,7 @@ from core.files import sweep_temporaries
 from core.layout import PARTITION_KEY, StoreLayout
 from core.types import Rejected
 from storage import tables
+from storage.corrections import Correction, Corrections
 from storage.legacy import refuse_old_layout
 from storage.mentions import MentionRows
 from storage.quarantine import Quarantine
@@ -72,6 +73,7 @@ class MentionStore:
         self._rows = MentionRows(self._table)
         self._vectors = VectorTable(tables.embeddings(self.layout))
         self._quarantine = Quarantine(tables.quarantine(self.layout))
+        self._corrections = Corrections(tables.corrections(self.layout))
 
     def recover(self, min_age_seconds: float = 3600) -> int:
         """Tidy up after earlier runs (call once per run); returns how many temporary files were deleted.
@@ -88,8 +90,8 @@ class MentionStore:
                 if bad := table.damaged(snap.files):
                     table.set_aside(snap, bad, self.root / "damaged")
                 table.vacuum()
-            dead = sum(sweep_temporaries(d, 0) for d in (self.mentions_dir, self.embeddings_dir, self.quarantine_dir)
-                       if d.exists())
+            dead = sum(sweep_temporaries(d, 0) for d in (self.mentions_dir, self.embeddings_dir, self.quarantine_dir,
+                                                         self.layout.corrections) if d.exists())
             return dead + sweep_temporaries(self.root, min_age_seconds)
 
     # ---- reading -------------------------------------------------------------------------------
@@ -228,6 +230,16 @@ class MentionStore:
     @staticmethod
     def _day_dir(folder: Path, day: date) -> Path:
         return folder / f"{PARTITION_KEY}={day.isoformat()}"
+
+    # ---- corrections ---------------------------------------------------------------------------
+    def add_corrections(self, corrections: Sequence[Correction]) -> int:
+        """Append human corrections (one commit, nothing rewritten); returns how many were stored."""
+        with self._lock:
+            return self._corrections.append(corrections)
+
+    def corrections(self) -> pa.Table:
+        """Every stored correction, oldest first."""
+        return self._corrections.read()
 
     # ---- quarantine ----------------------------------------------------------------------------
     def quarantine(self, rejects: Sequence[Rejected], *, run_id: str) -> int:

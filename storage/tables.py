@@ -7,7 +7,14 @@ import pyarrow.compute as pc
 
 from core.layout import PARTITION_KEY, StoreLayout
 from storage.engine import Table
-from storage.schema import MENTION_SCHEMA, QUARANTINE_SCHEMA, SCHEMA_VERSION, embedding_schema
+from storage.schema import (
+    CORRECTION_KEY,
+    CORRECTION_SCHEMA,
+    MENTION_SCHEMA,
+    QUARANTINE_SCHEMA,
+    SCHEMA_VERSION,
+    embedding_schema,
+)
 
 QUARANTINE_KEY = "date"  # the UTC day a record was quarantined
 
@@ -28,9 +35,15 @@ def quarantine(layout: StoreLayout) -> Table:
     return Table(layout.quarantine, QUARANTINE_SCHEMA, QUARANTINE_KEY, "voxpop quarantined records")
 
 
+def corrections(layout: StoreLayout) -> Table:
+    """Human corrections of mentions, append-only, partitioned by the day they were made."""
+    return Table(layout.corrections, CORRECTION_SCHEMA, CORRECTION_KEY, "voxpop corrections of mentions (append-only)")
+
+
 def all_tables(layout: StoreLayout) -> dict[str, Table]:
     """View name -> table; embeddings first, as the writer stores them before their mentions."""
-    return {"embeddings": embeddings(layout), "mentions": mentions(layout), "quarantine": quarantine(layout)}
+    return {"embeddings": embeddings(layout), "mentions": mentions(layout), "quarantine": quarantine(layout),
+            "corrections": corrections(layout)}
 
 
 def day_values(table: pa.Table, column: str = "created_at") -> pa.Array:

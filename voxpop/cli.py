@@ -96,6 +96,7 @@ def demo(
     out.print(f"Trend report:    [bold]{files['trend']}[/]")
     out.print(f"Pain points:     [bold]{files['painpoints']}[/]")
     out.print(f"Summary:         {files['markdown']}")
+    out.print(f"Explore it:      voxpop serve -c {config}   (then open http://127.0.0.1:8765/)", markup=False)
 
 
 def _validate(config: Path) -> Settings:
@@ -282,7 +283,8 @@ def rescore(
 
 @app.command()
 def query(
-    sql: Annotated[str, typer.Argument(help="SQL over the `mentions` and `quarantine` views.")],
+    sql: Annotated[str, typer.Argument(
+        help="SQL over the `mentions`, `quarantine`, `corrections` and `mentions_corrected` views.")],
     config: ConfigOpt = Path("voxpop.yaml"),
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     limit: Annotated[int, typer.Option(help="Rows shown in table format.")] = 50,
@@ -530,6 +532,25 @@ def check(
         raise typer.Exit(code=2)
     out.print(f"[green]ok[/] {config}: {len(settings.brands)} brand(s), {len(settings.competitors)} competitor(s), "
               f"{len(settings.sources)} source(s); data in {settings.storage.path}")
+
+
+@app.command()
+def serve(
+    config: ConfigOpt = Path("voxpop.yaml"),
+    host: Annotated[str | None, typer.Option(
+        help="Interface to bind (default serve.host, 127.0.0.1); another needs VOXPOP_SERVE__TOKEN.")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default serve.port, 8765).")] = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Disable corrections.")] = False,
+) -> None:
+    """Open the explorer: overview, mention list, corrections, export (a local web app over the store)."""
+    from explorer import serve as run_server  # noqa: PLC0415 - Starlette and uvicorn load on use
+
+    settings = _validate(config)
+    try:
+        run_server(settings, host=host, port=port, read_only=read_only or None,
+                   on_ready=lambda url: out.print(f"voxpop explorer on {url} (Ctrl-C stops it)", markup=False))
+    except VoxpopError as exc:
+        raise _fail(exc) from None
 
 
 def main() -> None:  # pragma: no cover - console entry point
