@@ -91,3 +91,11 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, *, corrected: bool) -> Non
     if corrected:
         con.execute("CREATE OR REPLACE VIEW mentions AS SELECT * EXCLUDE (irrelevant) FROM mentions_corrected "
                     "WHERE NOT irrelevant")
+
+
+def corrected_sentiments(root: str | Path) -> list[tuple[str, str, str]]:
+    """(text, corrected sentiment, lang) of every relevant mention whose sentiment a person corrected."""
+    with connect(root) as con:
+        return con.execute(
+            "SELECT text, sentiment, lang FROM mentions_corrected WHERE NOT irrelevant AND mention_id IN "
+            "(SELECT mention_id FROM corrections WHERE field = 'sentiment') ORDER BY mention_id").fetchall()

@@ -451,7 +451,8 @@ def _eval_real(root: Path, split: str, model: str, json_out: Path | None) -> Non
 
 @app.command()
 def train(
-    data: DataOpt,
+    data: Annotated[Path | None, typer.Option(
+        "--data", "-d", help="label<TAB>text TSV file/folder, or UMSAB folders.")] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the head and its model card.")] = Path(
         "voxpop-head"),
     val: Annotated[Path | None, typer.Option(help="Validation data; default: 20% held out from --data.")] = None,
@@ -459,10 +460,24 @@ def train(
     adapter: Annotated[bool, typer.Option(
         help="Also fine-tune a LoRA adapter on the encoder's top layers: more accurate, slower to train "
              "(about a minute per 1,000 examples on 2 cores).")] = False,
+    corrections: Annotated[bool, typer.Option(
+        "--corrections", help="Refit the shipped head (head only, no adapter) with the sentiments people "
+        "corrected in `voxpop serve` added to the usual data; prints before/after on the real dev splits.")] = False,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Project config (with --corrections).",
+                                                envvar="VOXPOP_CONFIG")] = None,
+    real: Annotated[Path | None, typer.Option(help="The shared real sentiment data (with --corrections; "
+                                                   "default ../shared/data/sentiment).")] = None,
+    umsab: Annotated[Path | None, typer.Option(help="UMSAB folders (with --corrections; default "
+                                                    "../shared/data/umsab).")] = None,
 ) -> None:
     """Retrain the sentiment head on your own labelled mentions (writes a head and its model card)."""
     from nlp.training import AdapterOptions, train_sentiment, user_splits  # noqa: PLC0415
 
+    if corrections:
+        _train_corrections(config or Path("voxpop.yaml"), out_dir, real, umsab)
+        return
+    if data is None:
+        raise _fail(VoxpopError("give --data FILE_OR_FOLDER, or --corrections -c voxpop.yaml"))
     try:
         train_set, val_set, notes = user_splits(data, val, with_project_data=with_project_data)
     except (VoxpopError, OSError) as exc:
@@ -475,6 +490,36 @@ def train(
         raise _fail(exc) from None
     out.print(f"validation macro-F1: {head.meta['val_macro_f1']}")
     out.print(f"wrote {path} and {out_dir / 'MODEL_CARD.md'}; use it with model.sentiment: {path}")
+
+
+def _train_corrections(config: Path, out_dir: Path, real: Path | None, umsab: Path | None) -> None:
+    """``voxpop train --corrections``: the head refit with the corrected mentions, before/after on dev."""
+    from nlp.training.cache import CACHE_DIR  # noqa: PLC0415
+    from nlp.training.card import save  # noqa: PLC0415
+    from nlp.training.corrections import corrected_dataset, retrain_with_corrections  # noqa: PLC0415
+    from nlp.training.real import SHARED_SENTIMENT  # noqa: PLC0415
+    from storage.duck import corrected_sentiments  # noqa: PLC0415
+
+    settings = _validate(config)
+    real = real or SHARED_SENTIMENT
+    umsab = umsab or SHARED_SENTIMENT.parent / "umsab"
+    try:
+        data = corrected_dataset(corrected_sentiments(settings.storage.path))
+        result = retrain_with_corrections(data, umsab, real, CACHE_DIR,
+                                          log=lambda m: console.print(m, highlight=False, markup=False))
+    except (ValueError, VoxpopError, OSError) as exc:
+        raise _fail(exc) from None
+    table = Table("dev split", "before", "after", "Δ", "shipped",
+                  title=f"macro-F1 on the real dev splits of {real}, head-only refits before and after adding "
+                        f"{result.used} corrected mentions (shipped: the shipped head with its adapter)"
+                        + (f" ({result.skipped} left out: in a dev or test split)" if result.skipped else ""))
+    for group, after in result.after.items():
+        before = result.before.get(group, float("nan"))
+        table.add_row(group, f"{before:.1f}", f"{after:.1f}", f"{after - before:+.1f}",
+                      f"{result.shipped[group]:.1f}" if group in result.shipped else "—")
+    out.print(table)
+    path = save(result.head, out_dir)
+    out.print(f"wrote {path} and {out_dir / 'MODEL_CARD.md'}; use it with model.sentiment: {path}", markup=False)
 
 
 @app.command()
