@@ -35,7 +35,7 @@ def test_corrected_mentions_become_training_rows(tmp_path: Path) -> None:
     assert len(rows) == 11  # x:1 is marked irrelevant: not about the brand, so no training row
     data = corrected_dataset([*rows, ("text", "angry", "en"), ("", "positive", "en")])
     assert len(data.texts) == 11
-    assert {label for label in data.labels} == {"positive", "negative"}
+    assert set(data.labels) == {"positive", "negative"}
     with pytest.raises(ValueError, match="no corrected sentiments"):
         retrain_with_corrections(corrected_dataset([]), tmp_path, tmp_path, None, encoder=WordEncoder())
 

@@ -451,6 +451,7 @@ def _eval_real(root: Path, split: str, model: str, json_out: Path | None) -> Non
 
 @app.command()
 def train(
+    *,
     data: Annotated[Path | None, typer.Option(
         "--data", "-d", help="label<TAB>text TSV file/folder, or UMSAB folders.")] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the head and its model card.")] = Path(
