@@ -215,6 +215,7 @@ def create_app(explorer: Explorer, *, project: str, default_lang: str = "en", ho
         Route("/mentions", h.mentions),
         Route("/export.{fmt:str}", h.export),
         Route("/ui", h.ui),
+        Route("/favicon.ico", lambda _request: Response(status_code=204)),
         Route("/mentions/{mention_id:path}/correct", h.correct, methods=["POST"]),
         Route("/mentions/{mention_id:path}/exclude", h.exclude, methods=["POST"]),
         Route("/mentions/{mention_id:path}", h.mention),
