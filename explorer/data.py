@@ -1,11 +1,14 @@
 """What the explorer's pages show, read through the one SQL layer the reports use (``reports.aggregate``).
 
-One DuckDB connection over the store's snapshot (``storage.connect(corrected=True)``), serialised by a
-lock: a page's filters become the connection's ``mentions`` view (corrected values, irrelevant mentions
-left out), then the report aggregates run over it, so an overview figure and the mention list behind it
-count the same rows, and a date range reaches the scan as a partition filter (only those days' files are
-read). A new snapshot (a listen run stored mentions) is picked up within ``REFRESH_SECONDS``; a correction
-made here is visible on the next request.
+One DuckDB connection for the app's lifetime, serialised by a lock, over a ``storage.ResidentStore``: the
+store's mentions and corrections loaded once into DuckDB's own tables (sorted by day, so a date range
+skips the other days' row groups) with the views of ``storage.connect(corrected=True)``. Every request
+first compares the Delta versions (under a millisecond) and, when a listen run or a correction committed,
+loads only what changed. A page's filters become the connection's ``mentions`` view (corrected values,
+irrelevant mentions left out), then the report aggregates run over it, so an overview figure and the
+mention list behind it count the same rows. The overview, the filter choices and the newest day are
+cached per store version (the overview per filter set, in a small LRU), so a correction, which bumps the
+corrections version, shows on the next request.
 """
 
 from __future__ import annotations
@@ -13,8 +16,7 @@ from __future__ import annotations
 import io
 import re
 import threading
-import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -26,18 +28,16 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from core.layout import StoreLayout
 from core.text import fold_ascii, normalize
 from explorer.filters import SORTS, Filters
 from nlp.aspects import AspectTagger, Taxonomy
 from reports import Period
 from reports import aggregate as agg
-from storage import SENTIMENTS, Correction, MentionStore, connect
-from storage import tables as store_tables
-from storage.duck import refresh_corrections
+from storage import SENTIMENTS, Correction, MentionStore
+from storage.resident import ResidentStore, Versions
 
 PAGE_SIZE = 50
-REFRESH_SECONDS = 2.0
+OVERVIEW_CACHE = 32  # overviews kept per store version (distinct filter sets)
 EXPORT_LIMIT = 1_000_000
 ROLLING_DAYS = 7
 MIN_NET = 3  # positive + negative mentions a day needs for a net-sentiment point
@@ -75,24 +75,22 @@ class Explorer:
         self.tagger = AspectTagger(taxonomy)
         self.read_only = read_only
         self._lock = threading.RLock()
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._version: int | None = None
-        self._checked = 0.0
-        self._mentions = store_tables.mentions(StoreLayout.of(self.root))
+        self._resident: ResidentStore | None = None
+        self._cached: dict[str, Any] = {}  # per store version: choices, newest day
+        self._overviews: OrderedDict[tuple[Versions, Filters], dict[str, Any]] = OrderedDict()
         self._store: MentionStore | None = None
 
     # ---- connection ---------------------------------------------------------------------------
+    def _live(self) -> ResidentStore:
+        """The resident store, brought up to the store's current versions (caches dropped when they moved)."""
+        if self._resident is None:
+            self._resident = ResidentStore(self.root)
+        elif self._resident.refresh():
+            self._cached.clear()
+        return self._resident
+
     def _connection(self) -> duckdb.DuckDBPyConnection:
-        now = time.monotonic()
-        if self._con is None or now - self._checked > REFRESH_SECONDS:
-            version = self._mentions.snapshot().version
-            if self._con is None or version != self._version:
-                if self._con is not None:
-                    self._con.close()
-                self._con = connect(self.root, corrected=True)
-                self._version = version
-            self._checked = now
-        return self._con
+        return self._live().con
 
     @contextmanager
     def scoped(self, filters: Filters, *, period: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -106,15 +104,17 @@ class Explorer:
     def close(self) -> None:
         """Close the connection."""
         with self._lock:
-            if self._con is not None:
-                self._con.close()
-                self._con = None
+            if self._resident is not None:
+                self._resident.close()
+                self._resident = None
 
     # ---- what the filters can offer -----------------------------------------------------------
     def choices(self) -> dict[str, list[str]]:
         """Values of each filter present in the data (for the filter form)."""
         with self._lock:
             con = self._connection()
+            if "choices" in self._cached:
+                return self._cached["choices"]
             out: dict[str, list[str]] = {}
             for column in ("brand", "lang", "platform", "source"):
                 values = [r[0] for r in con.execute(
@@ -125,14 +125,19 @@ class Explorer:
             out["topic"] = [r[0] for r in con.execute(
                 "SELECT topic FROM mentions_corrected WHERE nullif(trim(topic), '') IS NOT NULL GROUP BY 1 "
                 "ORDER BY count(*) DESC, 1 LIMIT 200").fetchall()]
-        out["sentiment"] = list(SENTIMENTS)
-        out["aspect"] = [a.name for a in self.taxonomy]
+            out["sentiment"] = list(SENTIMENTS)
+            out["aspect"] = [a.name for a in self.taxonomy]
+            self._cached["choices"] = out
         return out
 
     def period(self, filters: Filters) -> Period:
         """The filters' date range; the newest ``window_days`` days where it is open."""
         with self._lock:
-            newest = self._connection().execute("SELECT max(mention_date) FROM mentions_corrected").fetchall()[0][0]
+            con = self._connection()
+            if "newest" not in self._cached:
+                newest = con.execute("SELECT max(mention_date) FROM mentions_corrected").fetchall()[0][0]
+                self._cached["newest"] = newest
+            newest = self._cached["newest"]
         end = filters.end or newest or date.today()
         start = filters.start or end - timedelta(days=self.window_days - 1)
         return Period(min(start, end), end)
@@ -144,7 +149,20 @@ class Explorer:
 
     # ---- overview -----------------------------------------------------------------------------
     def overview(self, filters: Filters) -> dict[str, Any]:
-        """Everything on the overview page, from ``reports.aggregate`` over the filtered rows."""
+        """Everything on the overview page, from ``reports.aggregate`` over the filtered rows (cached per version)."""
+        filters = replace(self.resolved(filters), page=1, sort="time", desc=True)
+        with self._lock:
+            key = (self._live().versions, filters)
+            if key in self._overviews:
+                self._overviews.move_to_end(key)
+                return self._overviews[key]
+            data = self._overview(filters)
+            self._overviews[key] = data
+            while len(self._overviews) > OVERVIEW_CACHE:
+                self._overviews.popitem(last=False)
+        return data
+
+    def _overview(self, filters: Filters) -> dict[str, Any]:
         p = self.period(filters)
         brands = [b for b in self.brands if not filters.brand or b in filters.brand]
         rivals = [c for c in self.competitors if not filters.brand or c in filters.brand]
@@ -193,8 +211,9 @@ class Explorer:
         return row
 
     def _decorate(self, row: dict[str, Any]) -> dict[str, Any]:
-        row["segments"] = highlight(row["text"], self.tagger.explain(row["text"]))
-        row["triggers"] = {a: sorted(set(h)) for a, h in self.tagger.explain(row["text"]).items()}
+        hits = self.tagger.explain(row["text"])
+        row["segments"] = highlight(row["text"], hits)
+        row["triggers"] = {a: sorted(set(h)) for a, h in hits.items()}
         probs = row.get("sentiment_probs") or {}
         row["probability"] = probs.get(row["model_sentiment"]) if row["model_sentiment"] else None
         return row
@@ -255,9 +274,6 @@ class Explorer:
             add("irrelevant", str(row["irrelevant"]).lower(), str(irrelevant).lower())
         if made:
             self._writer().add_corrections(made)
-            with self._lock:
-                if self._con is not None:
-                    refresh_corrections(self._con, self.root)
         return made
 
     def accept_exclude(self, mention_id: str, term: str, *, author: str) -> Correction:
@@ -270,9 +286,6 @@ class Explorer:
         correction = Correction(mention_id=mention_id, brand=row["brand"], field="exclude", new_value=term.strip(),
                                 author=author)
         self._writer().add_corrections([correction])
-        with self._lock:
-            if self._con is not None:
-                refresh_corrections(self._con, self.root)
         return correction
 
     def excludes(self) -> dict[str, list[str]]:

@@ -116,7 +116,7 @@ class Filters:
         if self.pain:
             cond.append("is_pain_point")
         if self.q:
-            cond.append(f"contains(lower(text), lower({literal(self.q)}))")
+            cond.append(f"contains(text_lower, lower({literal(self.q)}))")
         return " AND ".join(cond)
 
     def params(self, **changes: Any) -> list[tuple[str, str]]:
