@@ -3,12 +3,14 @@
 The dataset is generated as in benchmarks/reports.py (90 days, three brands, one file per day, written
 through the store's Delta table). Each page is requested through the app itself (Starlette's test client,
 so routing, filters, SQL, templates and security headers all count), after one warm-up request; p50 and
-p95 over ``--repeat`` requests are printed, with the machine and its load average (the reference machine
-shares its cores with other work). The overview is cached per store version and filter set, so it is
-measured twice: uncached (each request names a new end day, so nothing is reused) and cached, and once
-right after a correction (which invalidates the cache). The app's first request, which loads the store
-into DuckDB, is timed apart. At the end, the profile of a 7-day query shows how many of the table's row
-groups the date range let DuckDB scan (the table is sorted by day, so the others are skipped).
+p95 over ``--repeat`` requests are printed, with the machine, its load average (the reference machine
+shares its cores with other work) and the process's CPU time per request (all threads: DuckDB uses both
+cores). The overview is cached per store version and filter set, so it is measured uncached (each
+request names a new end day, so nothing is reused), cached, and right after a correction (which
+invalidates the cache). The app's first request, which loads the store into DuckDB, is timed apart.
+At the end, the profile of a 7-day query shows how many of the table's row groups the date range let
+DuckDB scan (the table is sorted by day, so the others are skipped). ``--store`` keeps the generated
+store for the next run (the run adds a few corrections to it).
 
     python benchmarks/explorer.py [--rows 1000000] [--days 90] [--repeat 30] [--store DIR]
 """
@@ -59,7 +61,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     args = ap.parse_args()
     from starlette.testclient import TestClient
 
-    from explorer import Explorer, create_app
+    from explorer import Explorer, Filters, create_app
     from nlp.aspects import Taxonomy
     from storage import Correction, MentionStore
 
@@ -96,32 +98,34 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         for name, url in pages.items():
             if client.get(url(args.repeat)).status_code != 200:  # warm-up
                 raise SystemExit(f"{url(args.repeat)} failed")
-            times = []
+            times, cpu = [], []
             for i in range(args.repeat):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 response = client.get(url(i))
                 times.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.process_time() - c) * 1000)
                 if response.status_code != 200:
                     raise SystemExit(f"{url(i)} failed")
-            results[name] = (percentile(times, 0.5), percentile(times, 0.95))
+            results[name] = (percentile(times, 0.5), percentile(times, 0.95), percentile(cpu, 0.5))
         store = MentionStore(root)
         mention_id = x.mentions(Filters()).rows[0]["mention_id"]
-        times = []
+        times, cpu = [], []
         for i in range(max(3, args.repeat // 5)):
             store.add_corrections([Correction(mention_id, "Narmart", "sentiment", ("positive", "negative")[i % 2],
                                               "bench")])
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             if client.get("/").status_code != 200:
                 raise SystemExit("/ failed after a correction")
             times.append((time.perf_counter() - t) * 1000)
-        results["overview right after a correction (cache invalidated)"] = (percentile(times, 0.5),
-                                                                          percentile(times, 0.95))
+            cpu.append((time.process_time() - c) * 1000)
+        results["overview right after a correction (cache invalidated)"] = (
+            percentile(times, 0.5), percentile(times, 0.95), percentile(cpu, 0.5))
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
               f"{platform.system()} {platform.release()}; load average after: {load()}")
         print(f"first request (loads the store into DuckDB): {first:.1f} s")
-        print(f"{'page':<62} {'p50 ms':>8} {'p95 ms':>8}")
-        for name, (p50, p95) in results.items():
-            print(f"{name:<62} {p50:8.0f} {p95:8.0f}")
+        print(f"{'page':<62} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8}")
+        for name, (p50, p95, cpu50) in results.items():
+            print(f"{name:<62} {p50:8.0f} {p95:8.0f} {cpu50:8.0f}")
         print(row_groups(x, last))
         x.close()
 
@@ -153,6 +157,4 @@ def row_groups(x: object, last: date) -> str:
 
 
 if __name__ == "__main__":
-    from explorer.filters import Filters
-
     main()

@@ -76,7 +76,7 @@ class Explorer:
         self.read_only = read_only
         self._lock = threading.RLock()
         self._resident: ResidentStore | None = None
-        self._cached: dict[str, Any] = {}  # per store version: choices, newest day
+        self._cached: dict[str, Any] = {}  # per mentions version (corrections change neither): choices, newest day
         self._overviews: OrderedDict[tuple[Versions, Filters], dict[str, Any]] = OrderedDict()
         self._store: MentionStore | None = None
 
@@ -85,8 +85,15 @@ class Explorer:
         """The resident store, brought up to the store's current versions (caches dropped when they moved)."""
         if self._resident is None:
             self._resident = ResidentStore(self.root)
-        elif self._resident.refresh():
-            self._cached.clear()
+        else:
+            try:
+                self._resident.refresh()
+            except BaseException:
+                self._resident.close()  # half updated: the next request loads the store afresh
+                self._resident = None
+                raise
+        if self._cached.get("version") != self._resident.versions.mentions:
+            self._cached = {"version": self._resident.versions.mentions}
         return self._resident
 
     def _connection(self) -> duckdb.DuckDBPyConnection:

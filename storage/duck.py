@@ -19,8 +19,7 @@ from storage.legacy import refuse_old_layout
 
 # A human label is certain: a corrected sentiment scores -1/0/+1 with confidence 1. Aspects: the newest
 # correction per (mention, aspect) adds or removes it; is_pain_point follows the corrected values.
-CORRECTED_SQL = """
-CREATE OR REPLACE VIEW mentions_corrected AS
+CORRECTED_SELECT = """
 WITH latest AS (
   SELECT mention_id, field, coalesce(aspect, '') AS aspect, arg_max(new_value, corrected_at) AS value
   FROM corrections WHERE field <> 'exclude' GROUP BY ALL),
@@ -52,6 +51,9 @@ SELECT * EXCLUDE (c_sentiment, c_irrelevant, c_aspects, aspects_corrected) REPLA
        sentiment AS model_sentiment, aspects AS model_aspects
 FROM joined
 """
+CORRECTED_SQL = "CREATE OR REPLACE VIEW mentions_corrected AS " + CORRECTED_SELECT
+RELEVANT_SQL = ("CREATE OR REPLACE VIEW mentions AS SELECT * EXCLUDE (irrelevant) FROM mentions_corrected "
+                "WHERE NOT irrelevant")
 
 
 def connect(root: str | Path, database: str = ":memory:", *, corrected: bool = False) -> duckdb.DuckDBPyConnection:
@@ -77,20 +79,11 @@ def connect(root: str | Path, database: str = ":memory:", *, corrected: bool = F
     return con
 
 
-def refresh_corrections(con: duckdb.DuckDBPyConnection, root: str | Path) -> None:
-    """Point the ``corrections`` view of ``con`` at the table's current snapshot (after a correction)."""
-    table = tables.corrections(StoreLayout.of(root))
-    files = table.intact(table.snapshot().files)
-    con.unregister("corrections")
-    con.register("corrections", table.dataset(files) if files else table.table_schema.empty_table())
-
-
 def apply_corrections(con: duckdb.DuckDBPyConnection, *, corrected: bool) -> None:
     """Create ``mentions_corrected`` (and, with ``corrected``, ``mentions`` as its relevant rows)."""
     con.execute(CORRECTED_SQL.format(source="mentions_model" if corrected else "mentions"))
     if corrected:
-        con.execute("CREATE OR REPLACE VIEW mentions AS SELECT * EXCLUDE (irrelevant) FROM mentions_corrected "
-                    "WHERE NOT irrelevant")
+        con.execute(RELEVANT_SQL)
 
 
 def corrected_sentiments(root: str | Path) -> list[tuple[str, str, str]]:

@@ -1,16 +1,20 @@
 """The store's mentions and corrections held in DuckDB's own tables, for a long-lived reader (the explorer).
 
-``storage.connect`` hands DuckDB the snapshot's Parquet files, so every query decodes them again (with page
-checksums verified): right for a report that runs once, too slow for an app answering each click with a
-dozen aggregates. ``ResidentStore`` reads each data file once into the native table ``mentions_resident``
-(sorted by day and time, so a date filter skips whole row groups through DuckDB's zone maps) and the
-corrections into ``corrections``; the views are those of ``connect(corrected=True)`` (``mentions_model``,
-``mentions_corrected``, ``mentions``), built by the same SQL. ``refresh`` compares the Delta versions (a
-read of the log's newest commits, well under a millisecond) and applies only the difference: rows of
-files a commit retired are deleted, rows of new files inserted, the corrections reloaded.
+``storage.connect`` hands DuckDB the snapshot's Parquet files and applies the corrections in a view, so
+every query decodes the files again (page checksums verified) and joins the corrections again: right
+for a report that runs once, too slow for an app answering each click with a dozen aggregates.
+``ResidentStore`` reads each data file once into the native table ``mentions_resident`` (the model's
+rows) and keeps the corrected rows, computed by the same SQL as the view (``storage.duck``), in the
+native table ``corrected_resident``; both are sorted by day and time, so a date filter skips the other
+days' row groups through DuckDB's zone maps. The views are those of ``connect(corrected=True)``:
+``mentions_model``, ``corrections``, ``mentions_corrected`` and ``mentions`` (its relevant rows).
 
-Two columns exist only here: ``_file`` (the data file a row came from, for those deletes) and
-``text_lower`` (the text lowered once at load, so a text search does not lower every row per query).
+``refresh`` compares the two Delta versions (a read of the log's newest commits, well under a
+millisecond) and applies only the difference: a new corrections snapshot is reloaded (it is small) and
+only the mentions whose corrections changed are recomputed; rows of data files a commit retired are
+deleted and rows of new files inserted. Two columns exist only here: ``_file`` (the file a row came from,
+for those deletes) and, in the corrected rows, ``text_lower`` (the text lowered once, so a text search
+does not lower every row per query).
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ import pyarrow as pa
 
 from core.layout import StoreLayout
 from storage import tables
-from storage.duck import apply_corrections
+from storage.duck import CORRECTED_SELECT, RELEVANT_SQL
 from storage.engine import DataFile, Table
 from storage.legacy import refuse_old_layout
 
-_NATIVE = "mentions_resident"
+_MODEL = "mentions_resident"
+_CORRECTED = "corrected_resident"
+_ORDER = "ORDER BY mention_date, created_at, mention_id"
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,8 @@ class Versions:
 class ResidentStore:
     """One DuckDB connection with the store's current mentions and corrections in native tables.
 
-    Not thread-safe (one DuckDB connection): callers serialise their use of ``con``.
+    Not thread-safe (one DuckDB connection): callers serialise their use of ``con``. When ``refresh``
+    raises, the tables may be half updated: close the store and open a new one.
     """
 
     def __init__(self, root: str | Path) -> None:
@@ -54,16 +61,21 @@ class ResidentStore:
         self._corrections = tables.corrections(layout)
         self._files: dict[str, DataFile] = {}
         self.versions = Versions(-2, -2)
-        self.con = duckdb.connect(":memory:")
-        self.con.execute("SET TimeZone = 'UTC'")
-        empty = self._mentions.table_schema.empty_table()
-        self.con.register("_empty", empty)
-        self.con.execute(f"CREATE TABLE {_NATIVE} AS SELECT *, lower(text) AS text_lower, "  # noqa: S608
-                         "CAST(NULL AS VARCHAR) AS _file FROM _empty")
-        self.con.unregister("_empty")
-        self.con.execute(f"CREATE VIEW mentions_model AS SELECT * EXCLUDE (_file) FROM {_NATIVE}")  # noqa: S608
-        self._load_corrections()
-        apply_corrections(self.con, corrected=True)
+        con = self.con = duckdb.connect(":memory:")
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
+        for name, table in (("_m", self._mentions), ("_c", self._corrections)):
+            con.register(name, table.table_schema.empty_table())
+        con.execute(f"CREATE TABLE {_MODEL} AS SELECT *, CAST(NULL AS VARCHAR) AS _file FROM _m")  # noqa: S608
+        con.execute("CREATE TABLE corrections AS SELECT * FROM _c")
+        con.unregister("_m")
+        con.unregister("_c")
+        con.execute(f"CREATE VIEW mentions_model AS SELECT * EXCLUDE (_file) FROM {_MODEL}")  # noqa: S608
+        # The corrected rows as the view computes them, _file passed through: the source of every update.
+        con.execute("CREATE VIEW _corrected_live AS " + CORRECTED_SELECT.format(source=_MODEL))
+        con.execute(f"CREATE TABLE {_CORRECTED} AS SELECT *, lower(text) AS text_lower FROM _corrected_live LIMIT 0")  # noqa: S608
+        con.execute(f"CREATE VIEW mentions_corrected AS SELECT * EXCLUDE (_file) FROM {_CORRECTED}")  # noqa: S608
+        con.execute(RELEVANT_SQL)
         self.refresh()
 
     def refresh(self) -> bool:
@@ -71,40 +83,50 @@ class ResidentStore:
         versions = Versions(self._mentions.version(), self._corrections.version())
         if versions == self.versions:
             return False
-        if versions.mentions != self.versions.mentions:
-            self._sync_mentions()
-        if versions.corrections != self.versions.corrections:
-            self._load_corrections()
-        self.versions = versions
-        return True
-
-    def _sync_mentions(self) -> None:
-        files = {f.rel: f for f in self._mentions.intact(self._mentions.snapshot().files)}
+        corrections = self._read_corrections() if versions.corrections != self.versions.corrections else None
+        files = {f.rel: f for f in self._mentions.intact(self._mentions.snapshot().files)} \
+            if versions.mentions != self.versions.mentions else self._files
         gone = [rel for rel in self._files if rel not in files]
         new = sorted((f for rel, f in files.items() if rel not in self._files), key=lambda f: (f.partition, f.rel))
         loaded = _read(self._mentions, new) if new else None
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            if gone:
-                self.con.execute(f"DELETE FROM {_NATIVE} WHERE list_contains(?, _file)", [gone])  # noqa: S608
-            if loaded is not None:
-                self.con.register("_loaded", loaded)
-                self.con.execute(f"INSERT INTO {_NATIVE} SELECT * EXCLUDE (_file), lower(text), _file "  # noqa: S608
-                                 "FROM _loaded ORDER BY mention_date, created_at, mention_id")
-                self.con.unregister("_loaded")
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+        # No explicit transaction: DuckDB 2.0.0 loses the rows of a large INSERT that follows an INSERT of
+        # no rows into the same table inside one (checked 2026-12-04). A failure part-way leaves the tables
+        # half updated, so the owner discards this store then (``Explorer`` rebuilds it on the next request).
+        if corrections is not None:
+            self._apply_corrections(corrections)
+        if gone:
+            for table in (_MODEL, _CORRECTED):
+                self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, _file)", [gone])  # noqa: S608
+        if loaded is not None:
+            self.con.register("_loaded", loaded)
+            self.con.execute(f"INSERT INTO {_MODEL} SELECT * FROM _loaded {_ORDER}")  # noqa: S608
+            self.con.unregister("_loaded")
+            self.con.execute(f"INSERT INTO {_CORRECTED} SELECT *, lower(text) FROM _corrected_live "  # noqa: S608
+                             f"WHERE list_contains(?, _file) {_ORDER}", [[f.rel for f in new]])
         self._files = files
+        self.versions = versions
+        return True
 
-    def _load_corrections(self) -> None:
+    def _read_corrections(self) -> pa.Table:
         files = self._corrections.intact(self._corrections.snapshot().files)
-        data = _read(self._corrections, files, with_file=False) if files else (
+        return _read(self._corrections, files, with_file=False) if files else (
             self._corrections.table_schema.empty_table())
-        self.con.register("_corrections", data)
-        self.con.execute("CREATE OR REPLACE TABLE corrections AS SELECT * FROM _corrections ORDER BY corrected_at")
-        self.con.unregister("_corrections")
+
+    def _apply_corrections(self, data: pa.Table) -> None:
+        """Swap in the corrections ``data`` and recompute the corrected rows of the mentions it changes."""
+        con = self.con
+        con.register("_new", data)
+        con.execute("""CREATE OR REPLACE TEMP TABLE _changed AS SELECT DISTINCT mention_id FROM (
+            (SELECT correction_id, mention_id FROM corrections EXCEPT SELECT correction_id, mention_id FROM _new)
+            UNION ALL
+            (SELECT correction_id, mention_id FROM _new EXCEPT SELECT correction_id, mention_id FROM corrections))""")
+        con.execute("DELETE FROM corrections")
+        con.execute("INSERT INTO corrections SELECT * FROM _new ORDER BY corrected_at")
+        con.unregister("_new")
+        con.execute(f"DELETE FROM {_CORRECTED} WHERE mention_id IN (SELECT mention_id FROM _changed)")  # noqa: S608
+        con.execute(f"INSERT INTO {_CORRECTED} SELECT *, lower(text) FROM _corrected_live "  # noqa: S608
+                    f"WHERE mention_id IN (SELECT mention_id FROM _changed) {_ORDER}")
+        con.execute("DROP TABLE _changed")
 
     def close(self) -> None:
         """Close the connection."""

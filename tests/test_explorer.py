@@ -19,6 +19,7 @@ from explorer.security import check_bind
 from nlp.aspects import AspectTagger, Taxonomy
 from reports import Period, aggregate, build_report
 from storage import Correction, MentionStore, connect
+from storage.resident import ResidentStore
 from tests.factories import scored, story, with_topics
 
 XSS = '<img src=x onerror="document.title=\'pwned\'"> Acme <script>alert(1)</script> =HYPERLINK("http://x")'
@@ -226,3 +227,42 @@ def test_every_interface_language_has_every_app_string() -> None:
         assert set(strings) == set(table["en"]), lang
         for key, text in strings.items():
             assert set(re.findall(r"{(\w+)}", text)) == set(re.findall(r"{(\w+)}", table["en"][key])), (lang, key)
+
+
+def _rows_of(con: object, view: str) -> list[tuple]:
+    sql = (f"SELECT mention_id, sentiment, sentiment_score, aspects, is_pain_point, likes, text, mention_date "  # noqa: S608
+           f"FROM {view} ORDER BY mention_id")
+    return con.execute(sql).fetchall()  # type: ignore[attr-defined]
+
+
+def test_resident_store_follows_every_commit_like_a_fresh_connection(store: Path) -> None:
+    """Rewritten day files, new days and corrections reach the resident tables as they reach connect()."""
+    resident = ResidentStore(store)
+    try:
+        def same() -> None:
+            with connect(store, corrected=True) as fresh:
+                for view in ("mentions", "mentions_corrected", "mentions_model", "corrections"):
+                    if view == "corrections":
+                        sql = "SELECT correction_id, new_value FROM corrections ORDER BY 1"
+                        assert resident.con.execute(sql).fetchall() == fresh.execute(sql).fetchall()
+                    else:
+                        assert _rows_of(resident.con, view) == _rows_of(fresh, view), view
+
+        same()
+        assert resident.refresh() is False  # nothing committed: nothing to do
+        s = MentionStore(store)
+        # An upsert rewrites the day's file (new likes) and a new day arrives.
+        s.upsert([scored(1, brand="Acme", day=date(2026, 9, 2), sentiment="negative", likes=42),
+                  scored(950_000, brand="Acme", day=date(2026, 11, 3), sentiment="positive", text="Acme new day")])
+        assert resident.refresh() is True
+        same()
+        assert resident.con.execute("SELECT likes FROM mentions WHERE mention_id = 'x:1'").fetchall() == [(42,)]
+        s.add_corrections([Correction("x:1", "Acme", "sentiment", "positive", "ana"),
+                           Correction("x:950000", "Acme", "irrelevant", "true", "ana")])
+        assert resident.refresh() is True
+        same()
+        assert resident.con.execute("SELECT count(*) FROM mentions WHERE mention_id = 'x:950000'").fetchall() == [(0,)]
+        text = resident.con.execute("SELECT text_lower FROM mentions_corrected WHERE mention_id = 'x:950000'")
+        assert text.fetchall() == [("acme new day",)]
+    finally:
+        resident.close()
