@@ -22,6 +22,7 @@ import importlib.util
 import json
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -122,7 +123,8 @@ def main() -> None:  # noqa: PLR0915 - one linear script
             percentile(times, 0.5), percentile(times, 0.95), percentile(cpu, 0.5))
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
               f"{platform.system()} {platform.release()}; load average after: {load()}")
-        print(f"first request (loads the store into DuckDB): {first:.1f} s")
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"first request (loads the store into DuckDB): {first:.1f} s; peak RSS {rss:,.0f} MB")
         print(f"{'page':<62} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8}")
         for name, (p50, p95, cpu50) in results.items():
             print(f"{name:<62} {p50:8.0f} {p95:8.0f} {cpu50:8.0f}")
