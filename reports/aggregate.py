@@ -182,7 +182,7 @@ def breakdown(con: duckdb.DuckDBPyConnection, p: Period, column: str) -> list[di
            (count(*) FILTER (sentiment = 'positive') - count(*) FILTER (sentiment = 'negative'))
              / nullif(count(*) FILTER (sentiment IN ('positive', 'negative')), 0) AS net_sentiment,
            count(*) FILTER (is_pain_point) AS pain_points
-    FROM mentions WHERE {_IN_PERIOD} GROUP BY ALL ORDER BY brand, mentions DESC
+    FROM mentions WHERE {_IN_PERIOD} GROUP BY ALL ORDER BY brand, mentions DESC, key
     """  # noqa: S608 - column is whitelisted above
     return _rows(con, sql, [p.start, p.end])
 
