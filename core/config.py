@@ -339,6 +339,18 @@ class Alerts(_Model):
         return self
 
 
+class Serve(_Model):
+    """The explorer web app (`voxpop serve`)."""
+
+    host: str = Field(default="127.0.0.1", description="Interface the explorer binds to; any other than loopback "
+                      "needs serve.token.")
+    port: int = Field(default=8765, ge=1, le=65535, description="Port of the explorer.")
+    token: SecretStr | None = Field(
+        default=None, description="Token (at least 16 characters) the browser must give when the explorer serves "
+        "beyond 127.0.0.1; set VOXPOP_SERVE__TOKEN, never in the file.")
+    read_only: bool = Field(default=False, description="Disable corrections in the explorer.")
+
+
 class Settings(BaseSettings):
     """The whole project configuration (one ``voxpop.yaml``)."""
 
@@ -361,6 +373,7 @@ class Settings(BaseSettings):
     report: Report = Field(default_factory=Report, description="Report options.")
     topics: Topics = Field(default_factory=Topics, description="Topic model options.")
     alerts: Alerts = Field(default_factory=Alerts, description="Alert rules and channels.")
+    serve: Serve = Field(default_factory=Serve, description="Explorer web app options (`voxpop serve`).")
 
     @field_validator("languages")
     @classmethod

@@ -69,6 +69,11 @@ class StoreLayout:
         return self.state / "alerts.lock"
 
     @property
+    def corrections(self) -> Path:
+        """Human corrections of mentions (append-only Delta table, partitioned by the day they were made)."""
+        return self.root / "corrections"
+
+    @property
     def state(self) -> Path:
         """Cursors, the topic watermark, the writer and listen locks (the generated key lives outside the dataset)."""
         return self.root / "state"

@@ -26,7 +26,7 @@ def write_report(settings: Settings, *, lang: str | None = None, days: int | Non
                  start: date | None = None, end: date | None = None) -> ReportFiles:
     """Aggregate and render the trend and pain-point reports; ``lang`` and ``days`` default to the config's."""
     taxonomy = taxonomy_labels(settings)
-    with connect(settings.storage.path) as con:
+    with connect(settings.storage.path, corrected=True) as con:
         return build_report(
             con,
             out_dir=settings.report.out_dir,

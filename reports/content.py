@@ -189,4 +189,5 @@ def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[s
         "no_net_line": no_net_line,
         "min_net_mentions": MIN_NET_MENTIONS,
         "total": sum(r["mentions"] for r in facts.overview),
+        "corrections": agg.corrections_summary(con, period),
     }

@@ -2,6 +2,7 @@
 
 from core.layout import PARTITION_KEY
 from core.types import REASON_CODES, Rejected, reason_code
+from storage.corrections import Correction
 from storage.cursors import CursorStore
 from storage.duck import connect
 from storage.legacy import Migration, migrate
@@ -24,6 +25,7 @@ __all__ = [
     "REASON_CODES",
     "SCHEMA_VERSION",
     "SENTIMENTS",
+    "Correction",
     "CursorStore",
     "Embeddings",
     "MentionStore",

@@ -102,6 +102,16 @@ class Table:
                                             actions.column("size_bytes").to_pylist(), rows, strict=True)]
         return Snapshot(table, files, table.version())
 
+    def version(self) -> int:
+        """The table's current version (-1 before the first commit): reads only the log's new commits."""
+        if not self.exists():
+            return -1
+        if self._log is None:
+            self._log = DeltaTable(str(self.folder))
+        else:
+            self._log.update_incremental()
+        return self._log.version()
+
     def path(self, file: DataFile) -> Path:
         """Where ``file`` lies on disk."""
         return self.folder / file.rel

@@ -102,6 +102,28 @@ QUARANTINE_SCHEMA = pa.schema(
     metadata={"voxpop.schema_version": str(SCHEMA_VERSION)},
 )
 
+# Human corrections of mentions: append-only, never rewritten; the newest correction of a field wins.
+CORRECTION_KEY = "corrected_date"  # the UTC day the correction was made
+CORRECTION_FIELDS = ("sentiment", "aspect", "irrelevant", "exclude")
+CORRECTION_SCHEMA = pa.schema(
+    [
+        pa.field("correction_id", pa.string(), nullable=False, metadata={"description": "unique id of the correction"}),
+        pa.field("mention_id", pa.string(), nullable=False, metadata={"description": "the corrected mention"}),
+        pa.field("brand", pa.string(), nullable=False, metadata={"description": "the mention's brand when corrected"}),
+        pa.field("field", pa.string(), nullable=False,
+                 metadata={"description": "sentiment | aspect | irrelevant | exclude (an accepted exclude term)"}),
+        pa.field("aspect", pa.string(), nullable=True, metadata={"description": "the aspect (field = aspect)"}),
+        pa.field("old_value", pa.string(), nullable=True,
+                 metadata={"description": "value shown before: a sentiment label, present/absent, true/false"}),
+        pa.field("new_value", pa.string(), nullable=False,
+                 metadata={"description": "value set: a sentiment label, present/absent, true/false, the term"}),
+        pa.field("author", pa.string(), nullable=False, metadata={"description": "who made the correction"}),
+        pa.field("corrected_at", _TS, nullable=False, metadata={"description": "when, UTC"}),
+        pa.field("note", pa.string(), nullable=True, metadata={"description": "optional free text"}),
+    ],
+    metadata={"voxpop.schema_version": str(SCHEMA_VERSION)},
+)
+
 # Keys of a quarantined raw record that name the record itself: when a mention with that url, native id
 # or mention id is stored later by the same source, the quarantine entry is stale and is removed.
 IDENTITY_URL_KEYS = ("url", "link", "permalink")

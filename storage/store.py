@@ -35,6 +35,7 @@ from core.layout import PARTITION_KEY, StoreLayout
 from core.types import Rejected
 from storage import tables
 from storage.alerts import AlertLog
+from storage.corrections import Correction, Corrections
 from storage.legacy import refuse_old_layout
 from storage.mentions import MentionRows
 from storage.quarantine import Quarantine
@@ -75,6 +76,7 @@ class MentionStore:
         self._vectors = VectorTable(tables.embeddings(self.layout))
         self._quarantine = Quarantine(tables.quarantine(self.layout))
         self._alerts = AlertLog(tables.alerts(self.layout))
+        self._corrections = Corrections(tables.corrections(self.layout))
 
     def recover(self, min_age_seconds: float = 3600) -> int:
         """Tidy up after earlier runs (call once per run); returns how many temporary files were deleted.
@@ -91,8 +93,8 @@ class MentionStore:
                 if bad := table.damaged(snap.files):
                     table.set_aside(snap, bad, self.root / "damaged")
                 table.vacuum()
-            dead = sum(sweep_temporaries(d, 0) for d in (self.mentions_dir, self.embeddings_dir, self.quarantine_dir)
-                       if d.exists())
+            dead = sum(sweep_temporaries(d, 0) for d in (self.mentions_dir, self.embeddings_dir, self.quarantine_dir,
+                                                         self.layout.corrections) if d.exists())
             return dead + sweep_temporaries(self.root, min_age_seconds)
 
     # ---- reading -------------------------------------------------------------------------------
@@ -241,6 +243,15 @@ class MentionStore:
         """Append alert decisions and deliveries to the alert log in one commit; returns how many rows."""
         with self._lock:
             return self._alerts.append(rows)
+    # ---- corrections ---------------------------------------------------------------------------
+    def add_corrections(self, corrections: Sequence[Correction]) -> int:
+        """Append human corrections (one commit, nothing rewritten); returns how many were stored."""
+        with self._lock:
+            return self._corrections.append(corrections)
+
+    def corrections(self) -> pa.Table:
+        """Every stored correction, oldest first."""
+        return self._corrections.read()
 
     # ---- quarantine ----------------------------------------------------------------------------
     def quarantine(self, rejects: Sequence[Rejected], *, run_id: str) -> int:

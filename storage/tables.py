@@ -7,7 +7,15 @@ import pyarrow.compute as pc
 
 from core.layout import PARTITION_KEY, StoreLayout
 from storage.engine import Table
-from storage.schema import ALERT_SCHEMA, MENTION_SCHEMA, QUARANTINE_SCHEMA, SCHEMA_VERSION, embedding_schema
+from storage.schema import (
+    ALERT_SCHEMA,
+    CORRECTION_KEY,
+    CORRECTION_SCHEMA,
+    MENTION_SCHEMA,
+    QUARANTINE_SCHEMA,
+    SCHEMA_VERSION,
+    embedding_schema,
+)
 
 QUARANTINE_KEY = "date"  # the UTC day a record was quarantined
 ALERTS_KEY = "date"  # the UTC day an alert decision was recorded
@@ -34,9 +42,15 @@ def alerts(layout: StoreLayout) -> Table:
     return Table(layout.alerts, ALERT_SCHEMA, ALERTS_KEY, "voxpop alert log (docs/alerts.md)")
 
 
+def corrections(layout: StoreLayout) -> Table:
+    """Human corrections of mentions, append-only, partitioned by the day they were made."""
+    return Table(layout.corrections, CORRECTION_SCHEMA, CORRECTION_KEY, "voxpop corrections of mentions (append-only)")
+
+
 def all_tables(layout: StoreLayout) -> dict[str, Table]:
     """View name -> table; embeddings first, as the writer stores them before their mentions."""
-    return {"embeddings": embeddings(layout), "mentions": mentions(layout), "quarantine": quarantine(layout)}
+    return {"embeddings": embeddings(layout), "mentions": mentions(layout), "quarantine": quarantine(layout),
+            "corrections": corrections(layout)}
 
 
 def day_values(table: pa.Table, column: str = "created_at") -> pa.Array:

@@ -96,6 +96,7 @@ def demo(
     out.print(f"Trend report:    [bold]{files['trend']}[/]")
     out.print(f"Pain points:     [bold]{files['painpoints']}[/]")
     out.print(f"Summary:         {files['markdown']}")
+    out.print(f"Explore it:      voxpop serve -c {config}   (then open http://127.0.0.1:8765/)", markup=False)
     _demo_alerts(config)
 
 
@@ -309,7 +310,8 @@ def rescore(
 
 @app.command()
 def query(
-    sql: Annotated[str, typer.Argument(help="SQL over the `mentions` and `quarantine` views.")],
+    sql: Annotated[str, typer.Argument(
+        help="SQL over the `mentions`, `quarantine`, `corrections` and `mentions_corrected` views.")],
     config: ConfigOpt = Path("voxpop.yaml"),
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     limit: Annotated[int, typer.Option(help="Rows shown in table format.")] = 50,
@@ -476,7 +478,9 @@ def _eval_real(root: Path, split: str, model: str, json_out: Path | None) -> Non
 
 @app.command()
 def train(
-    data: DataOpt,
+    *,
+    data: Annotated[Path | None, typer.Option(
+        "--data", "-d", help="label<TAB>text TSV file/folder, or UMSAB folders.")] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the head and its model card.")] = Path(
         "voxpop-head"),
     val: Annotated[Path | None, typer.Option(help="Validation data; default: 20% held out from --data.")] = None,
@@ -484,10 +488,24 @@ def train(
     adapter: Annotated[bool, typer.Option(
         help="Also fine-tune a LoRA adapter on the encoder's top layers: more accurate, slower to train "
              "(about a minute per 1,000 examples on 2 cores).")] = False,
+    corrections: Annotated[bool, typer.Option(
+        "--corrections", help="Refit the shipped head (head only, no adapter) with the sentiments people "
+        "corrected in `voxpop serve` added to the usual data; prints before/after on the real dev splits.")] = False,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Project config (with --corrections).",
+                                                envvar="VOXPOP_CONFIG")] = None,
+    real: Annotated[Path | None, typer.Option(help="The shared real sentiment data (with --corrections; "
+                                                   "default ../shared/data/sentiment).")] = None,
+    umsab: Annotated[Path | None, typer.Option(help="UMSAB folders (with --corrections; default "
+                                                    "../shared/data/umsab).")] = None,
 ) -> None:
     """Retrain the sentiment head on your own labelled mentions (writes a head and its model card)."""
     from nlp.training import AdapterOptions, train_sentiment, user_splits  # noqa: PLC0415
 
+    if corrections:
+        _train_corrections(config or Path("voxpop.yaml"), out_dir, real, umsab)
+        return
+    if data is None:
+        raise _fail(VoxpopError("give --data FILE_OR_FOLDER, or --corrections -c voxpop.yaml"))
     try:
         train_set, val_set, notes = user_splits(data, val, with_project_data=with_project_data)
     except (VoxpopError, OSError) as exc:
@@ -500,6 +518,36 @@ def train(
         raise _fail(exc) from None
     out.print(f"validation macro-F1: {head.meta['val_macro_f1']}")
     out.print(f"wrote {path} and {out_dir / 'MODEL_CARD.md'}; use it with model.sentiment: {path}")
+
+
+def _train_corrections(config: Path, out_dir: Path, real: Path | None, umsab: Path | None) -> None:
+    """``voxpop train --corrections``: the head refit with the corrected mentions, before/after on dev."""
+    from nlp.training.cache import CACHE_DIR  # noqa: PLC0415
+    from nlp.training.card import save  # noqa: PLC0415
+    from nlp.training.corrections import corrected_dataset, retrain_with_corrections  # noqa: PLC0415
+    from nlp.training.real import SHARED_SENTIMENT  # noqa: PLC0415
+    from storage.duck import corrected_sentiments  # noqa: PLC0415
+
+    settings = _validate(config)
+    real = real or SHARED_SENTIMENT
+    umsab = umsab or SHARED_SENTIMENT.parent / "umsab"
+    try:
+        data = corrected_dataset(corrected_sentiments(settings.storage.path))
+        result = retrain_with_corrections(data, umsab, real, CACHE_DIR,
+                                          log=lambda m: console.print(m, highlight=False, markup=False))
+    except (ValueError, VoxpopError, OSError) as exc:
+        raise _fail(exc) from None
+    table = Table("dev split", "before", "after", "Δ", "shipped",
+                  title=f"macro-F1 on the real dev splits of {real}, head-only refits before and after adding "
+                        f"{result.used} corrected mentions (shipped: the shipped head with its adapter)"
+                        + (f" ({result.skipped} left out: in a dev or test split)" if result.skipped else ""))
+    for group, after in result.after.items():
+        before = result.before.get(group, float("nan"))
+        table.add_row(group, f"{before:.1f}", f"{after:.1f}", f"{after - before:+.1f}",
+                      f"{result.shipped[group]:.1f}" if group in result.shipped else "—")
+    out.print(table)
+    path = save(result.head, out_dir)
+    out.print(f"wrote {path} and {out_dir / 'MODEL_CARD.md'}; use it with model.sentiment: {path}", markup=False)
 
 
 @app.command()
@@ -686,6 +734,25 @@ def print_alert_summary(summary: dict[str, Any]) -> None:
             console.print(f"  [bold red]failed[/] {escape(display_safe(error))}", highlight=False)
     for error in summary.get("errors", []):
         console.print(f"[bold red]alerts:[/] {escape(display_safe(error))}", highlight=False)
+
+
+@app.command()
+def serve(
+    config: ConfigOpt = Path("voxpop.yaml"),
+    host: Annotated[str | None, typer.Option(
+        help="Interface to bind (default serve.host, 127.0.0.1); another needs VOXPOP_SERVE__TOKEN.")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default serve.port, 8765).")] = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Disable corrections.")] = False,
+) -> None:
+    """Open the explorer: overview, mention list, corrections, export (a local web app over the store)."""
+    from explorer import serve as run_server  # noqa: PLC0415 - Starlette and uvicorn load on use
+
+    settings = _validate(config)
+    try:
+        run_server(settings, host=host, port=port, read_only=read_only or None,
+                   on_ready=lambda url: out.print(f"voxpop explorer on {url} (Ctrl-C stops it)", markup=False))
+    except VoxpopError as exc:
+        raise _fail(exc) from None
 
 
 def main() -> None:  # pragma: no cover - console entry point
