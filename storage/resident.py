@@ -37,6 +37,7 @@ from storage.legacy import refuse_old_layout
 _MODEL = "mentions_resident"
 _CORRECTED = "corrected_resident"
 _ORDER = "ORDER BY mention_date, created_at, mention_id"
+LOAD_FILES = 16  # data files read per insert: bounds the Arrow memory of the first load
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,6 @@ class ResidentStore:
             if versions.mentions != self.versions.mentions else self._files
         gone = [rel for rel in self._files if rel not in files]
         new = sorted((f for rel, f in files.items() if rel not in self._files), key=lambda f: (f.partition, f.rel))
-        loaded = _read(self._mentions, new) if new else None
         # No explicit transaction: DuckDB 2.0.0 loses the rows of a large INSERT that follows an INSERT of
         # no rows into the same table inside one (checked 2026-12-04). A failure part-way leaves the tables
         # half updated, so the owner discards this store then (``Explorer`` rebuilds it on the next request).
@@ -97,15 +97,21 @@ class ResidentStore:
         if gone:
             for table in (_MODEL, _CORRECTED):
                 self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, _file)", [gone])  # noqa: S608
-        if loaded is not None:
-            self.con.register("_loaded", loaded)
-            self.con.execute(f"INSERT INTO {_MODEL} SELECT * FROM _loaded {_ORDER}")  # noqa: S608
-            self.con.unregister("_loaded")
-            self.con.execute(f"INSERT INTO {_CORRECTED} SELECT *, lower(text) FROM _corrected_live "  # noqa: S608
-                             f"WHERE list_contains(?, _file) {_ORDER}", [[f.rel for f in new]])
+        for start in range(0, len(new), LOAD_FILES):  # in day order, so the tables stay sorted by day
+            self._insert(new[start:start + LOAD_FILES])
         self._files = files
         self.versions = versions
         return True
+
+    def _insert(self, files: list[DataFile]) -> None:
+        """Load ``files`` into the model table and their corrected rows into the corrected one."""
+        self.con.register("_loaded", _read(self._mentions, files))
+        self.con.execute(f"INSERT INTO {_MODEL} SELECT * FROM _loaded {_ORDER}")  # noqa: S608
+        self.con.unregister("_loaded")
+        days = [date.fromisoformat(f.partition) for f in files]  # a file's rows all lie on its day: prunes the scan
+        self.con.execute(f"INSERT INTO {_CORRECTED} SELECT *, lower(text) FROM _corrected_live "  # noqa: S608
+                         f"WHERE mention_date BETWEEN ? AND ? AND list_contains(?, _file) {_ORDER}",
+                         [min(days), max(days), [f.rel for f in files]])
 
     def _read_corrections(self) -> pa.Table:
         files = self._corrections.intact(self._corrections.snapshot().files)
