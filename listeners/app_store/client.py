@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import httpx
@@ -11,6 +10,7 @@ import httpx
 from core.errors import AccessError, SourceError
 from listeners.app_store.options import AppStoreOptions
 from listeners.fields import json_object
+from listeners.http import send
 from listeners.throttle import Throttle
 
 log = logging.getLogger("listeners.app_store")
@@ -39,49 +39,22 @@ class ReviewFeed:
         """The entries of one feed page, newest first (an empty list past the last review)."""
         url = f"{self.opts.api_base}/{country}/rss/customerreviews/page={page}/id={app_id}/sortby=mostrecent/json"
         what = f"reviews of app {app_id} ({country}, page {page})"
-        limit = "App Store feed rate limit"
-        failures = throttles = 0
-        while True:
-            self._throttle.pace(limit)
-            try:
-                resp = self._http.get(url)
-            except httpx.TransportError as exc:
-                failures += 1
-                self._throttle.backoff(what, failures, type(exc).__name__)
-                continue
-            finally:
-                self._throttle.sent()
-            if resp.status_code == 429:
-                throttles += 1
-                self._throttle.wait_for_reset(throttles, what=what, limit=limit, detail="HTTP 429",
-                                              retry_in=_retry_after(resp))
-                continue
-            if resp.status_code >= 500:
-                failures += 1
-                self._throttle.backoff(what, failures, f"HTTP {resp.status_code}")
-                continue
-            if resp.status_code in {401, 403}:
-                raise AccessError(f"source '{self.source}': Apple refused access to {what} ({resp.status_code}); "
-                                  "the feed needs no credentials: this address may be blocked, try later or from "
-                                  "another network")
-            if resp.status_code in {400, 404}:
-                raise SourceError(f"source '{self.source}': the App Store has no review feed for app {app_id} in "
-                                  f"'{country}' ({resp.status_code}); check options.apps[].id (the number after "
-                                  "'id' in its apps.apple.com link) and country")
-            if resp.status_code != 200:
-                raise SourceError(f"source '{self.source}': the review feed answered {resp.status_code} for {what}")
-            body = json_object(resp, f"source '{self.source}': the review feed for {what} is not JSON; check "
-                                     "options.api_base")
-            feed = body.get("feed")
-            if not isinstance(feed, dict):
-                raise SourceError(f"source '{self.source}': the review feed for {what} has no 'feed' object")
-            entries = feed.get("entry", [])
-            return entries if isinstance(entries, list) else [entries]  # one review comes as an object
+        resp = send(self._throttle, lambda: self._http.get(url), what=what, limit="App Store feed rate limit")
+        if resp.status_code in {401, 403}:
+            raise AccessError(f"source '{self.source}': Apple refused access to {what} ({resp.status_code}); "
+                              "the feed needs no credentials: this address may be blocked, try later or from "
+                              "another network")
+        if resp.status_code in {400, 404}:
+            raise SourceError(f"source '{self.source}': the App Store has no review feed for app {app_id} in "
+                              f"'{country}' ({resp.status_code}); check options.apps[].id (the number after "
+                              "'id' in its apps.apple.com link) and country")
+        if resp.status_code != 200:
+            raise SourceError(f"source '{self.source}': the review feed answered {resp.status_code} for {what}")
+        body = json_object(resp, f"source '{self.source}': the review feed for {what} is not JSON; check "
+                                 "options.api_base")
+        feed = body.get("feed")
+        if not isinstance(feed, dict):
+            raise SourceError(f"source '{self.source}': the review feed for {what} has no 'feed' object")
+        entries = feed.get("entry", [])
+        return entries if isinstance(entries, list) else [entries]  # one review comes as an object
 
-
-def _retry_after(resp: httpx.Response) -> float | None:
-    try:
-        value = float(resp.headers.get("retry-after", ""))
-    except ValueError:
-        return None
-    return value - time.time() if value > 1e9 else value

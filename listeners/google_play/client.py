@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from typing import Any
 
 import httpx
@@ -20,9 +19,11 @@ import httpx
 from core.errors import AccessError, SourceError
 from listeners.google_play._scraper import PLAY_STORE_BASE_URL, Formats, Regex, Sort
 from listeners.google_play.options import GooglePlayOptions
+from listeners.http import send
 from listeners.throttle import Throttle
 
 log = logging.getLogger("listeners.google_play")
+_FORM = {"content-type": "application/x-www-form-urlencoded"}
 
 
 class PlayReviews:
@@ -48,47 +49,20 @@ class PlayReviews:
         url = Formats.Reviews.build(lang=lang, country=country).replace(PLAY_STORE_BASE_URL, self.opts.api_base, 1)
         body = Formats.Reviews.build_body(app_id, Sort.NEWEST.value, self.opts.count, "null", "null", token)
         what = f"reviews of {app_id} ({lang}-{country})"
-        limit = "Google Play rate limit"
-        failures = throttles = 0
-        while True:
-            self._throttle.pace(limit)
-            try:
-                resp = self._http.post(url, content=body,
-                                       headers={"content-type": "application/x-www-form-urlencoded"})
-            except httpx.TransportError as exc:
-                failures += 1
-                self._throttle.backoff(what, failures, type(exc).__name__)
-                continue
-            finally:
-                self._throttle.sent()
-            if resp.status_code == 429 or (resp.status_code == 200 and "PlayGatewayError" in resp.text):
-                throttles += 1
-                self._throttle.wait_for_reset(throttles, what=what, limit=limit, detail=f"HTTP {resp.status_code}",
-                                              retry_in=_retry_after(resp))
-                continue
-            if resp.status_code >= 500:
-                failures += 1
-                self._throttle.backoff(what, failures, f"HTTP {resp.status_code}")
-                continue
-            if resp.status_code in {401, 403}:
-                raise AccessError(f"source '{self.source}': Google Play refused access to {what} "
-                                  f"({resp.status_code}); no credentials are involved: this machine's address may "
-                                  "be blocked or the store unavailable in that country; try later or from "
-                                  "another network")
-            if resp.status_code == 404:
-                raise SourceError(f"source '{self.source}': Google Play has no app {app_id!r} (404); check "
-                                  "options.apps[].id (the id= of its Play Store page)")
-            if resp.status_code != 200:
-                raise SourceError(f"source '{self.source}': Google Play answered {resp.status_code} for {what}")
-            return _parse(resp.text, self.source, what)
-
-
-def _retry_after(resp: httpx.Response) -> float | None:
-    try:
-        value = float(resp.headers.get("retry-after", ""))
-    except ValueError:
-        return None
-    return value - time.time() if value > 1e9 else value
+        resp = send(self._throttle, lambda: self._http.post(url, content=body, headers=_FORM), what=what,
+                    limit="Google Play rate limit",  # Play also throttles with a 200 carrying PlayGatewayError
+                    throttled=lambda r: r.status_code == 429 or (r.status_code == 200 and "PlayGatewayError" in r.text))
+        if resp.status_code in {401, 403}:
+            raise AccessError(f"source '{self.source}': Google Play refused access to {what} "
+                              f"({resp.status_code}); no credentials are involved: this machine's address may "
+                              "be blocked or the store unavailable in that country; try later or from "
+                              "another network")
+        if resp.status_code == 404:
+            raise SourceError(f"source '{self.source}': Google Play has no app {app_id!r} (404); check "
+                              "options.apps[].id (the id= of its Play Store page)")
+        if resp.status_code != 200:
+            raise SourceError(f"source '{self.source}': Google Play answered {resp.status_code} for {what}")
+        return _parse(resp.text, self.source, what)
 
 
 def _parse(dom: str, source: str, what: str) -> tuple[list[Any], str | None]:
