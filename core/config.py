@@ -105,6 +105,13 @@ class Storage(_Model):
     """Where scored mentions, quarantine and cursors live."""
 
     path: Path = Field(default=Path("voxpop-data"), description="Root folder of the Parquet dataset.")
+    retention_days: int | None = Field(
+        default=None, ge=1, le=36500,
+        description="Keep mentions this many days after they were posted: every listen run removes older "
+        "ones with their embeddings, corrections and alert records, and quarantine entries older than that "
+        "(docs/privacy.md). At least report.window_days; twice that keeps the period-over-period comparisons. "
+        "Default: kept until removed by `voxpop forget`.",
+    )
 
 
 class Model(_Model):
@@ -398,6 +405,11 @@ class Settings(BaseSettings):
             if isinstance(rule.brands, list) and (unknown := sorted(set(rule.brands) - known)):
                 raise ValueError(f"alert rule '{rule.name}' names unknown brand(s) {unknown}; configured: "
                                  f"{sorted(known)}")
+        keep = self.storage.retention_days
+        if keep is not None and keep < self.report.window_days:
+            raise ValueError(f"storage.retention_days ({keep}) is shorter than report.window_days "
+                             f"({self.report.window_days}): a report would cover days already removed; raise it "
+                             "or shorten the report window")
         src = [s.name for s in self.sources]
         dupes = sorted({n for n in src if src.count(n) > 1})
         if dupes:

@@ -74,6 +74,11 @@ class StoreLayout:
         return self.root / "corrections"
 
     @property
+    def audit(self) -> Path:
+        """The erasure audit log (append-only JSON lines: counts and digests, never who was forgotten)."""
+        return self.root / "audit" / "erasures.jsonl"
+
+    @property
     def state(self) -> Path:
         """Cursors, the topic watermark, the writer and listen locks (the generated key lives outside the dataset)."""
         return self.root / "state"

@@ -119,12 +119,31 @@ class Pseudonymizer:
         register(key.decode())
         return cls(key)
 
+    @classmethod
+    def existing(cls, settings: Settings) -> Pseudonymizer | None:
+        """The configured key, or None when the generated one does not exist: never creates a key.
+
+        ``voxpop forget`` recomputes author hashes; a new key would hash the handle to a value no stored
+        row carries and silently forget nothing.
+        """
+        privacy = settings.privacy
+        if privacy.pseudonym_key is None and not privacy.pseudonym_key_block:
+            layout = StoreLayout.of(settings.storage.path)
+            key_file = privacy.pseudonym_key_file or layout.user_key_file(settings.project)
+            if not key_file.exists() and not layout.legacy_pseudonym_key.exists():
+                return None
+        return cls.from_settings(settings)
+
     def __call__(self, platform: str, handle: str | None) -> str | None:
         """The pseudonym of ``handle`` on ``platform`` (None without a handle): stable for one key."""
         if not handle:
             return None
         ident = f"{platform}:{handle.strip().lstrip('@').casefold()}".encode()
         return hmac.new(self._key, ident, hashlib.sha256).hexdigest()[:16]
+
+    def audit_digest(self, mention_id: str) -> str:
+        """What the erasure audit log keeps of a removed mention id: checkable with the key, unlistable without."""
+        return hmac.new(self._key, f"forgotten-mention:{mention_id}".encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def _checked(key: str, origin: str) -> bytes:

@@ -4,6 +4,7 @@ It wires listeners → nlp → storage → reports and takes the scorer and the 
 wraps it in Prefect tasks and flows, and the CLI calls it (or the flows).
 """
 
+from pipeline.forget import Forgotten, forget
 from pipeline.listen import (
     ListenRun,
     LocalSteps,
@@ -25,6 +26,7 @@ __all__ = [
     "NO_BRAND",
     "STEPS",
     "Deduper",
+    "Forgotten",
     "ListenBusyError",
     "ListenLock",
     "ListenProgress",
@@ -38,6 +40,7 @@ __all__ = [
     "SourceSummary",
     "StoredPage",
     "fit_topics",
+    "forget",
     "get_scorer",
     "parse_steps",
     "refresh_topics",

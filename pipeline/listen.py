@@ -13,6 +13,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from core.config import Settings
@@ -25,7 +26,7 @@ from pipeline.progress import ListenProgress, NoProgress
 from pipeline.records import Deduper, Record, ScoredPage, score_records
 from pipeline.scoring import ScorerFactory
 from pipeline.topics import Logger, refresh_topics, topics_outdated
-from storage import CursorStore, MentionStore
+from storage import AuditLog, CursorStore, MentionStore
 
 _LOG = logging.getLogger("voxpop.listen")
 
@@ -164,14 +165,38 @@ class ListenRun:
             if swept := self.store.recover():
                 self.logger.warning("removed %d temporary file(s) left by an interrupted run", swept)
             summaries = self.sources(names, skip_missing_credentials=skip_missing_credentials)
+            retention = self.retention()
             topics = self.topics(summaries)
         # Scrubbed: an upstream error may echo a credential, and this summary is printed and stored by Prefect.
         result = scrub_value({"run_id": self.run_id, "storage": str(self.settings.storage.path),
                               "sources": [asdict(s) for s in summaries], "total_stored": self.store.count(),
-                              "topics": topics})
+                              "topics": topics, **({"retention": retention} if retention else {})})
         if raise_on_error and (failed := run_failures(result)):
             raise VoxpopError("; ".join(failed))
         return result
+
+    def retention(self) -> dict[str, Any] | None:
+        """Remove what ``storage.retention_days`` no longer keeps, old posts this run collected included.
+
+        Mentions posted before the cutoff day go with everything that points at them, and the files that
+        held them are deleted; the removal is audited (counts, never ids). None when retention is off.
+        """
+        keep = self.settings.storage.retention_days
+        if keep is None:
+            return None
+        cutoff = (datetime.now(UTC) - timedelta(days=keep)).date()
+        result = self.store.expire(cutoff)
+        summary = {"cutoff": cutoff.isoformat(), "removed": {k: v for k, v in result.removed.items() if v}}
+        if result.total():
+            AuditLog(self.store.layout).append(
+                "retention", request_id=self.run_id, removed=result.removed, retention_days=keep,
+                cutoff=cutoff.isoformat(), days=len(result.days),
+                files={"rewritten": result.files_rewritten, "dropped": result.files_dropped,
+                       "deleted": result.files_deleted})
+            self.logger.info("retention: removed %d mention(s) posted before %s (%d day(s)) and %d dependent row(s)",
+                             result.removed["mentions"], cutoff, len(result.days),
+                             result.total() - result.removed["mentions"])
+        return summary
 
     def sources(self, names: Sequence[str], *, skip_missing_credentials: bool = False) -> list[SourceSummary]:
         """Every source in turn; a failure is logged and summarised, the next source still runs.

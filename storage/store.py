@@ -36,6 +36,7 @@ from core.types import Rejected
 from storage import tables
 from storage.alerts import AlertLog
 from storage.corrections import Correction, Corrections
+from storage.forget import Eraser, Erasure, Subject
 from storage.legacy import refuse_old_layout
 from storage.mentions import MentionRows
 from storage.quarantine import Quarantine
@@ -233,6 +234,24 @@ class MentionStore:
     @staticmethod
     def _day_dir(folder: Path, day: date) -> Path:
         return folder / f"{PARTITION_KEY}={day.isoformat()}"
+
+    def platforms(self) -> list[str]:
+        """The platforms of the stored mentions (reads only that column)."""
+        found: set[str] = set()
+        for f in self._table.intact(self._table.snapshot().files):
+            found.update(self._table.read(f, ["platform"]).column(0).unique().to_pylist())
+        return sorted(found)
+
+    # ---- erasure (docs/privacy.md) ---------------------------------------------------------------
+    def forget(self, subject: Subject, *, dry_run: bool = False) -> Erasure:
+        """Remove every row of ``subject`` from every table and delete the files that held them."""
+        with self._lock:
+            return Eraser(self.layout, dry_run=dry_run).forget(subject)
+
+    def expire(self, cutoff: date, *, dry_run: bool = False) -> Erasure:
+        """Remove the mentions posted before ``cutoff`` (with what points at them) and delete their files."""
+        with self._lock:
+            return Eraser(self.layout, dry_run=dry_run).expire(cutoff)
 
     # ---- alert log ----------------------------------------------------------------------------
     def alert_log(self) -> list[dict[str, Any]]:

@@ -779,3 +779,52 @@ def migrate(config: ConfigOpt = Path("voxpop.yaml")) -> None:
         for line in t.skipped:
             out.print(f"  skipped {line}", markup=False)
     out.print(f"old folders kept in {done.kept_in}; delete them once you are satisfied", markup=False)
+
+
+@app.command()
+def forget(
+    config: ConfigOpt = Path("voxpop.yaml"),
+    author: Annotated[str | None, typer.Option(
+        help="Handle of the author to forget, or - to read it from standard input (kept out of the shell "
+             "history); hashed with the project's key, never stored or logged.")] = None,
+    platform: Annotated[list[str] | None, typer.Option(
+        help="With --author: only on this platform (repeatable; default every platform stored).")] = None,
+    mention: Annotated[list[str] | None, typer.Option(help="A mention id to forget, e.g. x:1850... (repeatable).")]
+    = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would go; change nothing.")] = False,
+) -> None:
+    """Erase an author's mentions or some mentions from every table of the store (GDPR Art. 17; docs/privacy.md)."""
+    from core.config import load_settings  # noqa: PLC0415
+    from pipeline import forget as run_forget  # noqa: PLC0415 - no model, no Prefect
+
+    if author == "-":
+        author = sys.stdin.readline().strip()
+    try:
+        settings = load_settings(config)
+        done = run_forget(settings, author=author, platforms=platform, mention_ids=mention or [], dry_run=dry_run,
+                          on_wait=lambda line: console.print(escape(line)))
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+    e = done.erasure
+    table = Table("table", "rows" if not dry_run else "rows that would go", show_edge=False)
+    for name, rows in e.removed.items():
+        table.add_row(name, str(rows))
+    out.print(table)
+    if dry_run:
+        out.print(f"dry run: {len(e.mention_ids)} mention(s) found; nothing was changed", markup=False)
+        return
+    out.print(f"forgot {len(e.mention_ids)} mention(s): {e.files_rewritten} file(s) rewritten, {e.files_dropped} "
+              f"retired whole, {e.files_deleted} deleted from disk", markup=False)
+    out.print(f"request id {done.request_id} (audit log {settings.storage.path / 'audit' / 'erasures.jsonl'}); "
+              "note it in your register of erasure requests", markup=False)
+    if not done.digests:
+        console.print("no pseudonymisation key: the audit entry holds counts only, no mention digests")
+    if not e.total():
+        console.print("nothing stored matched; nothing to forget (already forgotten, another handle or platform?)")
+    if done.unreachable:
+        console.print(f"[yellow]warning[/] {len(done.unreachable)} file(s) under {escape(str(settings.storage.path))} "
+                      "cannot be read by forget (damaged/ copies, temporaries); delete them to be sure: "
+                      + escape(", ".join(str(p) for p in done.unreachable[:3])))
+    console.print(escape(f"not reached (docs/privacy.md): backups and copies of the store, reports already written "
+                         f"in {settings.report.out_dir}, alert messages already delivered, heads trained on "
+                         "corrections, the embedding cache of `voxpop train` (~/.cache/voxpop)"), highlight=False)
