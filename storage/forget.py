@@ -196,7 +196,7 @@ class Eraser:
                                 name, f.rel)
                     continue
                 raise
-            mask = pc.fill_null(drop(data), value=False)
+            mask = pc.fill_null(drop(data), False)
             n = pc.sum(mask).as_py() or 0
             if not n:
                 continue
@@ -261,13 +261,13 @@ def _subject_rows(t: pa.Table, subject: Subject) -> pa.Array:
     author = pc.is_in(t["author_hash"], value_set=_strings(subject.author_hashes))
     if subject.handle:
         handles = pc.utf8_lower(pc.utf8_ltrim(pc.utf8_trim_whitespace(t["author_handle"]), characters="@"))
-        author = pc.or_(author, pc.equal(handles, subject.handle.lower()))
+        author = pc.or_kleene(author, pc.equal(handles, subject.handle.lower()))
         # casefold beyond lower() (ß, final sigma) on the few candidates only
-        author = pc.or_(author, pa.array([h is not None and normal_handle(h) == subject.handle
+        author = pc.or_kleene(author, pa.array([h is not None and normal_handle(h) == subject.handle
                                           for h in t["author_handle"].to_pylist()]))
     if subject.platforms is not None:
-        author = pc.and_(author, pc.is_in(t["platform"], value_set=_strings(subject.platforms)))
-    return pc.fill_null(pc.or_(by_id, author), value=False)
+        author = pc.and_kleene(author, pc.is_in(t["platform"], value_set=_strings(subject.platforms)))
+    return pc.fill_null(pc.or_kleene(by_id, author), False)
 
 
 def _alert_rows(t: pa.Table, ids: Collection[str]) -> pa.Array:
