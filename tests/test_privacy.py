@@ -21,7 +21,7 @@ import yaml
 from typer.testing import CliRunner
 
 from core.config import Settings, load_settings
-from listeners import Pseudonymizer
+from listeners import SAMPLE_PATH, Pseudonymizer
 from nlp import Scorer
 from pipeline import ListenRun
 from storage import AuditLog, Correction, MentionStore, connect
@@ -162,7 +162,9 @@ def test_forget_an_author_leaves_no_trace_in_any_file(project: Path) -> None:
     # The malformed row was quarantined with its author column removed, so nothing ties it to the author:
     # it stays (docs/privacy.md) until forgotten by id or expired by retention.
     (left,) = [r for _, r in MentionStore(root).quarantined_records("bad_timestamp")] or [None]
-    assert left is not None and left["author"] == "<removed>" and left["id"] == "106"
+    assert left is not None
+    assert left["author"] == "<removed>"
+    assert left["id"] == "106"
     with connect(root) as con:
         assert con.execute("SELECT mention_id, likes FROM mentions ORDER BY 1").fetchall() == others
         assert con.execute("SELECT count(*) FROM embeddings").fetchone() == (8,)
@@ -178,7 +180,8 @@ def test_forget_an_author_leaves_no_trace_in_any_file(project: Path) -> None:
     digest = Pseudonymizer.from_settings(settings).audit_digest
     assert sorted(entry["mention_digests"]) == sorted(digest(f"x:{i}") for i in range(101, 106))
     text = MentionStore(root).layout.audit.read_text(encoding="utf-8").casefold()
-    assert "leyla" not in text and "zqx" not in text
+    assert "leyla" not in text
+    assert "zqx" not in text
 
     # Idempotent: a second request finds nothing, changes nothing, and is audited with zero counts.
     files = sorted(p.relative_to(root) for p in root.rglob("*.parquet"))
@@ -207,7 +210,8 @@ def test_forget_by_mention_id_and_dry_run(project: Path) -> None:
         assert con.execute("SELECT count(*) FROM mentions").fetchone() == (12,)
         assert con.execute("SELECT count(*) FROM mentions WHERE mention_id LIKE 'x:10%'").fetchone() == (5,)
     (entry,) = AuditLog(MentionStore(root).layout).entries()
-    assert entry["removed"]["mentions"] == 1 and entry["removed"]["quarantine"] == 1
+    assert entry["removed"]["mentions"] == 1
+    assert entry["removed"]["quarantine"] == 1
     assert entry["named"] == {"author": False, "platforms": "all", "mentions": 2}
 
 
@@ -272,7 +276,8 @@ def test_retention_drops_old_days_on_every_listen_and_audits_it(tmp_path: Path, 
         assert con.execute("SELECT count(*) FROM mentions").fetchone() == (13,)
     (entry,) = AuditLog(MentionStore(root).layout).entries()
     assert (entry["command"], entry["retention_days"], entry["days"]) == ("retention", 30, 3)
-    assert entry["request_id"] == "test-run" and entry["mention_digests"] == []
+    assert entry["request_id"] == "test-run"
+    assert entry["mention_digests"] == []
     # The next run has nothing to expire: no new audit entry.
     assert _listen(load_settings(config), scorer)["retention"]["removed"] == {}
     assert len(AuditLog(MentionStore(root).layout).entries()) == 1
@@ -305,9 +310,11 @@ def test_forget_on_the_demo_store(tmp_path: Path, scorer: Scorer) -> None:
         shared = {t for (t,) in con.execute("SELECT text FROM mentions WHERE author_hash IS DISTINCT FROM ?",
                                             [author]).fetchall()}
     handles = {_handle(settings, author)}
-    assert len(handles) == 1 and None not in handles
+    assert len(handles) == 1
+    assert None not in handles
     needles = [author, *(mid for mid, _ in mine), *(text for _, text in mine if text not in shared)]
-    assert len(mine) >= 5 and set(_found(root, needles)) == set(needles)
+    assert len(mine) >= 5
+    assert set(_found(root, needles)) == set(needles)
 
     # The sample reuses handles across platforms; the pseudonym is per platform, so is this request.
     result = CliRunner().invoke(app, ["forget", "-c", str(config), "--author", handles.pop(), "--platform", "x"])
@@ -322,7 +329,6 @@ def test_forget_on_the_demo_store(tmp_path: Path, scorer: Scorer) -> None:
 
 def _handle(settings: Settings, author_hash: str) -> str | None:
     """The sample's handle behind ``author_hash`` (the test knows the sample; voxpop itself never stores it)."""
-    from listeners import SAMPLE_PATH  # noqa: PLC0415
 
     key = Pseudonymizer.from_settings(settings)
     for line in Path(SAMPLE_PATH).read_text(encoding="utf-8").splitlines():
