@@ -1,4 +1,4 @@
-"""Customer-reviews feed entries → ``Mention``: the stars in ``rating`` (and ``extras``), the app version in ``extras``."""
+"""Customer-reviews feed entries → ``Mention``: the stars in ``rating`` (and ``extras``), the app version in extras."""
 
 from __future__ import annotations
 
