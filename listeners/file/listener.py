@@ -286,7 +286,11 @@ class FileListener:
         for name, kind in self.extra_columns.items():
             raw = lowered.get(name.lower())
             if name.lower() == RATING_COLUMN:  # the contract's rating column: stars 1..5, whatever the declared type
-                stars = parse_rating(raw)
+                try:
+                    stars = parse_rating(raw)
+                except ValueError as exc:
+                    raise ValueError(f"{exc} (a column of another scale stays text in extras under another "
+                                     "name, e.g. score)") from None
                 value = None if stars is None else str(stars)
             else:
                 value = extra_value(raw, kind, name)
