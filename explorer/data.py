@@ -69,8 +69,9 @@ class Explorer:
     """The explorer's reads and corrections over one store."""
 
     def __init__(self, root: str | Path, *, brands: Sequence[str], competitors: Sequence[str], window_days: int,
-                 taxonomy: Taxonomy, read_only: bool = False) -> None:
+                 taxonomy: Taxonomy, read_only: bool = False, overview_threads: int = OVERVIEW_THREADS) -> None:
         self.root = Path(root)
+        self.overview_threads = overview_threads
         self.brands, self.competitors = list(brands), list(competitors)
         self.window_days = window_days
         self.taxonomy = taxonomy
@@ -82,6 +83,7 @@ class Explorer:
         self._overviews: OrderedDict[tuple[Versions, Filters], dict[str, Any]] = OrderedDict()
         self._store: MentionStore | None = None
         self._executor: ThreadPoolExecutor | None = None
+        self._executor_size = 0
 
     # ---- connection ---------------------------------------------------------------------------
     def _live(self) -> ResidentStore:
@@ -112,8 +114,11 @@ class Explorer:
             yield con
 
     def _pool(self) -> ThreadPoolExecutor:
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(OVERVIEW_THREADS, thread_name_prefix="voxpop-overview")
+        if self._executor is None or self._executor_size != self.overview_threads:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True)
+            self._executor = ThreadPoolExecutor(self.overview_threads, thread_name_prefix="voxpop-overview")
+            self._executor_size = self.overview_threads
         return self._executor
 
     def close(self) -> None:
