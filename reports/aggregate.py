@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from core.ratings import SATISFIED
+
 # A spike needs a real baseline and a real count, not a jump from 0 to 2.
 BASELINE_DAYS = 14
 MIN_BASELINE_DAYS = 7
@@ -165,6 +167,71 @@ def overview(con: duckdb.DuckDBPyConnection, p: Period, *, brands: Sequence[str]
     params = {"start": p.start, "end": p.end, "prev_start": p.previous.start, "prev_end": p.previous.end,
               **_roster(brands, competitors)}
     return _rows(con, sql, params)
+
+
+def _has_ratings(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``mentions`` has the ``rating`` column (contract version 3 on; a hand-made view may lack it)."""
+    return "rating" in {row[0] for row in con.execute("DESCRIBE mentions").fetchall()}
+
+
+def ratings(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
+    """Per brand with star ratings in the period or the previous one: CSAT now and before, beside sentiment.
+
+    ``csat`` = ratings of ``SATISFIED`` (4) or 5 stars / ratings, over the rated mentions of the period
+    (``prev_csat`` the same before; None without ratings there), with ``ratings`` and ``prev_ratings``
+    the counts behind them and ``mean_rating`` the average stars. The same rated mentions are compared
+    with what the sentiment model read in their text: ``positive_share`` (share scored positive, the
+    figure CSAT is closest to), ``nps_proxy`` (the overview's proxy computed over them) and ``agreement``
+    (share whose stars and sentiment tell the same story: 4-5 positive, 3 neutral, 1-2 negative).
+    Brands without any rating are left out: no row rather than a row of None.
+    """
+    if not _has_ratings(con):
+        return []
+    sql = f"""
+    WITH r AS (
+      SELECT brand, is_competitor, rating, sentiment, sentiment_confidence, mention_date >= $start AS cur
+      FROM mentions WHERE rating IS NOT NULL AND mention_date BETWEEN $prev_start AND $end),
+    agg AS (
+      SELECT brand, bool_or(is_competitor) AS is_competitor,
+             count(*) FILTER (cur) AS ratings, count(*) FILTER (cur AND rating >= {SATISFIED}) AS satisfied,
+             avg(rating) FILTER (cur) AS mean_rating,
+             count(*) FILTER (cur AND sentiment = 'positive') AS positive,
+             count(*) FILTER (cur AND sentiment = 'positive' AND sentiment_confidence >= {CONFIDENT}) AS promoters,
+             count(*) FILTER (cur AND sentiment = 'negative' AND sentiment_confidence >= {CONFIDENT}) AS detractors,
+             count(*) FILTER (cur AND sentiment = CASE WHEN rating >= {SATISFIED} THEN 'positive'
+                                                       WHEN rating = {SATISFIED} - 1 THEN 'neutral'
+                                                       ELSE 'negative' END) AS agreeing,
+             count(*) FILTER (NOT cur) AS prev_ratings,
+             count(*) FILTER (NOT cur AND rating >= {SATISFIED}) AS prev_satisfied,
+             avg(rating) FILTER (NOT cur) AS prev_mean_rating
+      FROM r GROUP BY brand)
+    SELECT brand, is_competitor, ratings, satisfied, mean_rating, prev_ratings, prev_mean_rating,
+           satisfied / nullif(ratings, 0) AS csat, prev_satisfied / nullif(prev_ratings, 0) AS prev_csat,
+           satisfied / nullif(ratings, 0) - prev_satisfied / nullif(prev_ratings, 0) AS csat_change,
+           positive / nullif(ratings, 0) AS positive_share,
+           100.0 * (promoters - detractors) / nullif(ratings, 0) AS nps_proxy,
+           agreeing / nullif(ratings, 0) AS agreement
+    FROM agg ORDER BY is_competitor, ratings DESC, prev_ratings DESC, brand
+    """  # noqa: S608 - constants only; values are parameters
+    return _rows(con, sql, {"start": p.start, "end": p.end, "prev_start": p.previous.start})
+
+
+def rating_weeks(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
+    """Per brand with ratings and ISO week (Monday) over the context span: ratings, mean stars, CSAT.
+
+    Weeks without a rating are left out (a trend line has a gap there, never a 0); ``positive_share`` is
+    the share of those rated mentions the sentiment model scored positive, for the comparison line.
+    """
+    if not _has_ratings(con):
+        return []
+    sql = f"""
+    SELECT brand, CAST(date_trunc('week', mention_date) AS DATE) AS week, count(*) AS ratings,
+           avg(rating) AS mean_rating, count(*) FILTER (rating >= {SATISFIED}) / count(*) AS csat,
+           count(*) FILTER (sentiment = 'positive') / count(*) AS positive_share
+    FROM mentions WHERE rating IS NOT NULL AND {_IN_PERIOD}
+    GROUP BY ALL ORDER BY brand, week
+    """  # noqa: S608 - constants only
+    return _rows(con, sql, [p.context_start, p.end])
 
 
 def daily(con: duckdb.DuckDBPyConnection, p: Period, *, brands: Sequence[str] = (),
