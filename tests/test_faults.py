@@ -17,16 +17,18 @@ import json
 import random
 import re
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from storage import MentionStore
 from tests.fault_runs import FILES, Child, Project, audit, make_project, run_to_end
 
 # (stage, n): halted at the n-th entry of that stage, in the middle of the run's 6 pages and 3 cursor saves.
 # Each page writes its 4 days' embeddings and then its 4 days' mentions (store-write), committing each table.
-HALTS = [("fetch", 4), ("score", 3), ("store-write", 14), ("store-commit", 4), ("cursor-write", 2),
-         ("topics-fit", 1), ("topics-write", 3)]
+# The benchmark also halts at store-commit, topics-fit and topics-commit; a run costs seconds here.
+HALTS = [("fetch", 4), ("score", 3), ("store-write", 14), ("cursor-write", 2), ("topics-write", 3)]
 
 
 @pytest.fixture(params=["local"])
@@ -59,7 +61,7 @@ def test_kill_9_at_a_stage_then_a_rerun_loses_and_duplicates_nothing(project: Pr
 def test_kill_9_at_random_moments_then_a_rerun_loses_and_duplicates_nothing(project: Project) -> None:
     rng = random.Random(18)
     reached = []
-    for _ in range(4):
+    for _ in range(3):
         child = Child(project)
         child.wait_for(lambda c=child: len(c.stages()) >= 1, "a first stage")  # past the imports
         time.sleep(rng.uniform(0, 2.5))  # a run takes 1-3 s from there: anywhere in it, or after it ended
@@ -93,7 +95,7 @@ def test_two_listens_at_once_one_refuses_one_waits_and_takes_over(project: Proje
 def test_a_truncated_day_file_and_a_garbled_cursor_are_set_aside_and_the_rest_kept(project: Project) -> None:
     run_to_end(project)
     day = "2026-10-02"
-    [victim] = (project.root / "mentions" / f"mention_date={day}").glob("*.parquet")
+    victim = MentionStore(project.store).partition_path(date.fromisoformat(day))
     victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])  # a disk that filled up, a bad copy
 
     truncated = run_to_end(project)
