@@ -92,7 +92,7 @@ class KeywordTopics:
     def fit(self, ids: Sequence[str], texts: Sequence[str], embeddings: np.ndarray,
             langs: Sequence[str | None] | None = None) -> Any:
         """Label each id by its subject word (None without one)."""
-        from nlp.topics import Topic, TopicResult  # noqa: PLC0415
+        from nlp.topics import Topic, TopicResult
 
         reach("topics-fit")
         labels = {mid: next((w for w in SUBJECTS if w in text), None) for mid, text in zip(ids, texts, strict=True)}
@@ -100,19 +100,19 @@ class KeywordTopics:
         return TopicResult(labels=labels, topics=[Topic(k, w, n, (w,)) for k, (w, n) in enumerate(sizes.items()) if n])
 
 
-def _install() -> None:
+def _install() -> None:  # noqa: PLR0915 - every swap and halt point in one place, in order
     """Swap Prefect, the model and the topic model for cheap stand-ins, and add the halt points."""
-    import core.files  # noqa: PLC0415
-    import pipeline.topics  # noqa: PLC0415
-    import storage.cursors  # noqa: PLC0415
-    import storage.engine  # noqa: PLC0415
-    import voxpop.cli  # noqa: PLC0415
-    from core.config import load_settings  # noqa: PLC0415
-    from listeners.file import FileListener  # noqa: PLC0415
-    from nlp import Scorer  # noqa: PLC0415
-    from pipeline import ListenProgress, ListenRun, select_sources  # noqa: PLC0415
-    from storage import MentionStore  # noqa: PLC0415
-    from tests.conftest import KeywordSentiment  # noqa: PLC0415
+    import core.files
+    import pipeline.topics
+    import storage.cursors
+    import storage.engine
+    import voxpop.cli
+    from core.config import load_settings
+    from listeners.file import FileListener
+    from nlp import Scorer
+    from pipeline import ListenProgress, ListenRun, select_sources
+    from storage import MentionStore
+    from tests.conftest import KeywordSentiment
 
     class HaltingSentiment(KeywordSentiment):
         def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -193,7 +193,7 @@ def main() -> None:
     """Run the CLI as ``voxpop`` with the stand-ins installed."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")  # as Prefect's console
     _install()
-    from voxpop.cli import app  # noqa: PLC0415
+    from voxpop.cli import app
 
     app(prog_name="voxpop")
 

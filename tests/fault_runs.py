@@ -90,7 +90,7 @@ class Child:
             env["VOXPOP_FAULT_HALT"] = halt
         self._log: IO[bytes] = self.log_path.open("wb")
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.fault_cli", "listen", "-c", str(project.config), *args],
             cwd=project.folder, env=env, stdin=subprocess.PIPE, stdout=self._log, stderr=subprocess.STDOUT)
 
@@ -132,7 +132,7 @@ class Child:
 
     def resume(self) -> None:
         """Let a halted child go on."""
-        assert self.proc.stdin is not None  # noqa: S101 - opened as a pipe above
+        assert self.proc.stdin is not None
         self.proc.stdin.write(b"go\n")
         self.proc.stdin.flush()
 
@@ -210,7 +210,7 @@ class Audit:
 
 def audit(project: Project) -> Audit:
     """Read the store back the way analysts do (``storage.connect``) and compare it with the exports."""
-    from storage import connect  # noqa: PLC0415
+    from storage import connect
 
     with connect(project.store) as con:
         rows = con.execute("SELECT mention_id, topic FROM mentions").fetchall()
