@@ -499,7 +499,7 @@ def quotes(
     day: date | None = None,
     n: int = 3,
 ) -> list[dict[str, Any]]:
-    """Representative quotes: confident, engaging, and not near-duplicates of each other.
+    """Representative quotes: confident labels first, then engaging ones, never near-duplicates of each other.
 
     ``sentiment`` None takes every sentiment; ``day`` limits them to one day, else the period; ``aspect``
     and ``topic`` to mentions about that aspect or with that topic label.
@@ -525,23 +525,26 @@ def quotes(
     SELECT mention_id, platform, url, created_at, lang, text, sentiment_confidence, author_hash,
            likes + reposts + replies AS engagement, {_corrected(con)}
     FROM mentions WHERE {' AND '.join(where)} AND length(text) <= 600
-    ORDER BY sentiment_confidence * ln(2 + likes + reposts + replies) DESC, mention_id
+    ORDER BY sentiment_confidence >= {CONFIDENT} DESC, sentiment_confidence * ln(2 + likes + reposts + replies) DESC,
+             mention_id
     LIMIT 200
     """  # noqa: S608 - fixed fragments; values are parameters
+    rows = _rows(con, sql, params)
     picked: list[dict[str, Any]] = []
-    seen_shapes: list[set[str]] = []
-    langs_used: dict[str, int] = {}
-    for row in _rows(con, sql, params):
-        shape = set(re.findall(r"\w{3,}", row["text"].casefold()))
-        if any(len(shape & s) / max(1, len(shape | s)) > 0.5 for s in seen_shapes):
-            continue
-        if langs_used.get(row["lang"], 0) >= max(1, n // 2) and len(picked) < n - 1:
-            continue  # prefer quotes in several languages
-        picked.append(row)
-        seen_shapes.append(shape)
-        langs_used[row["lang"]] = langs_used.get(row["lang"], 0) + 1
-        if len(picked) == n:
-            break
+    shapes: list[set[str]] = []
+    # Two passes: the first caps each language at half the quotes so several languages are heard, the
+    # second fills what is left in rank order, so a brand heard in one language still gets ``n`` quotes.
+    for cap in (max(1, n // 2), n):
+        for row in rows:
+            if len(picked) == n:
+                return picked
+            if any(row is q for q in picked) or sum(q["lang"] == row["lang"] for q in picked) >= cap:
+                continue
+            shape = set(re.findall(r"\w{3,}", row["text"].casefold()))
+            if any(len(shape & s) / max(1, len(shape | s)) > 0.5 for s in shapes):
+                continue
+            picked.append(row)
+            shapes.append(shape)
     return picked
 
 
