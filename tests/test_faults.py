@@ -28,7 +28,8 @@ from tests.fault_runs import FILES, Child, Project, audit, make_project, run_to_
 # (stage, n): halted at the n-th entry of that stage, in the middle of the run's 6 pages and 3 cursor saves.
 # Each page writes its 4 days' embeddings and then its 4 days' mentions (store-write), committing each table.
 # The benchmark also halts at store-commit, topics-fit and topics-commit; a run costs seconds here.
-HALTS = [("fetch", 4), ("score", 3), ("store-write", 14), ("cursor-write", 2), ("topics-write", 3)]
+HALTS = [("fetch", 4), ("score", 3), ("store-write", 14), ("store-commit", 1), ("cursor-write", 2), ("topics-fit", 1),
+         ("topics-write", 3)]
 
 
 @pytest.fixture(params=["local"])
