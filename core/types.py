@@ -15,6 +15,7 @@ from typing import Any
 # Reason text -> stable code, first match wins. The one place codes are defined: producers may set
 # ``Rejected.code`` themselves; otherwise the code is derived from the reason text with this table.
 _REASON_PATTERNS = (
+    ("bad_rating", r"\brating must be 1 to 5"),
     ("bad_extra", r"^extra column "),
     ("bad_encoding", r"^not valid [\w-]+: byte 0x|lone surrogate"),
     ("duplicate_field", r"^duplicate (column|json key)"),
@@ -95,6 +96,8 @@ class Mention:
     # The source says this text replaces the stored one (an edited Telegram message, with ``edits: true``):
     # a stored copy is rescored and overwritten instead of only getting its counts refreshed.
     edited: bool = False
+    # Star rating 1..5 of a review (app stores, a file's ``rating`` column), parsed by ``core.ratings``.
+    rating: int | None = None
 
     @property
     def mention_id(self) -> str:

@@ -243,6 +243,7 @@ class Normalizer:
                     "text": m.text,
                     "run_id": self.run_id,
                     "extras": dict(m.extras) or None,
+                    "rating": m.rating,
                 }
             )
         return out

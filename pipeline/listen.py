@@ -162,7 +162,7 @@ class ListenRun:
         before any source is read, so a second run starts from this one's cursors and scores nothing twice.
         """
         with ListenLock(self.store.root, wait=self.wait, on_wait=self.logger.warning):
-            if swept := self.store.recover():
+            if swept := self.store.recover() + CursorStore(self.store.state_dir).sweep():
                 self.logger.warning("removed %d temporary file(s) left by an interrupted run", swept)
             summaries = self.sources(names, skip_missing_credentials=skip_missing_credentials)
             retention = self.retention()

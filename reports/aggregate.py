@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from core.ratings import SATISFIED
+
 # A spike needs a real baseline and a real count, not a jump from 0 to 2.
 BASELINE_DAYS = 14
 MIN_BASELINE_DAYS = 7
@@ -165,6 +167,71 @@ def overview(con: duckdb.DuckDBPyConnection, p: Period, *, brands: Sequence[str]
     params = {"start": p.start, "end": p.end, "prev_start": p.previous.start, "prev_end": p.previous.end,
               **_roster(brands, competitors)}
     return _rows(con, sql, params)
+
+
+def _has_ratings(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``mentions`` has the ``rating`` column (contract version 3 on; a hand-made view may lack it)."""
+    return "rating" in {row[0] for row in con.execute("DESCRIBE mentions").fetchall()}
+
+
+def ratings(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
+    """Per brand with star ratings in the period or the previous one: CSAT now and before, beside sentiment.
+
+    ``csat`` = ratings of ``SATISFIED`` (4) or 5 stars / ratings, over the rated mentions of the period
+    (``prev_csat`` the same before; None without ratings there), with ``ratings`` and ``prev_ratings``
+    the counts behind them and ``mean_rating`` the average stars. The same rated mentions are compared
+    with what the sentiment model read in their text: ``positive_share`` (share scored positive, the
+    figure CSAT is closest to), ``nps_proxy`` (the overview's proxy computed over them) and ``agreement``
+    (share whose stars and sentiment tell the same story: 4-5 positive, 3 neutral, 1-2 negative).
+    Brands without any rating are left out: no row rather than a row of None.
+    """
+    if not _has_ratings(con):
+        return []
+    sql = f"""
+    WITH r AS (
+      SELECT brand, is_competitor, rating, sentiment, sentiment_confidence, mention_date >= $start AS cur
+      FROM mentions WHERE rating IS NOT NULL AND mention_date BETWEEN $prev_start AND $end),
+    agg AS (
+      SELECT brand, bool_or(is_competitor) AS is_competitor,
+             count(*) FILTER (cur) AS ratings, count(*) FILTER (cur AND rating >= {SATISFIED}) AS satisfied,
+             avg(rating) FILTER (cur) AS mean_rating,
+             count(*) FILTER (cur AND sentiment = 'positive') AS positive,
+             count(*) FILTER (cur AND sentiment = 'positive' AND sentiment_confidence >= {CONFIDENT}) AS promoters,
+             count(*) FILTER (cur AND sentiment = 'negative' AND sentiment_confidence >= {CONFIDENT}) AS detractors,
+             count(*) FILTER (cur AND sentiment = CASE WHEN rating >= {SATISFIED} THEN 'positive'
+                                                       WHEN rating = {SATISFIED} - 1 THEN 'neutral'
+                                                       ELSE 'negative' END) AS agreeing,
+             count(*) FILTER (NOT cur) AS prev_ratings,
+             count(*) FILTER (NOT cur AND rating >= {SATISFIED}) AS prev_satisfied,
+             avg(rating) FILTER (NOT cur) AS prev_mean_rating
+      FROM r GROUP BY brand)
+    SELECT brand, is_competitor, ratings, satisfied, mean_rating, prev_ratings, prev_mean_rating,
+           satisfied / nullif(ratings, 0) AS csat, prev_satisfied / nullif(prev_ratings, 0) AS prev_csat,
+           satisfied / nullif(ratings, 0) - prev_satisfied / nullif(prev_ratings, 0) AS csat_change,
+           positive / nullif(ratings, 0) AS positive_share,
+           100.0 * (promoters - detractors) / nullif(ratings, 0) AS nps_proxy,
+           agreeing / nullif(ratings, 0) AS agreement
+    FROM agg ORDER BY is_competitor, ratings DESC, prev_ratings DESC, brand
+    """  # noqa: S608 - constants only; values are parameters
+    return _rows(con, sql, {"start": p.start, "end": p.end, "prev_start": p.previous.start})
+
+
+def rating_weeks(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
+    """Per brand with ratings and ISO week (Monday) over the context span: ratings, mean stars, CSAT.
+
+    Weeks without a rating are left out (a trend line has a gap there, never a 0); ``positive_share`` is
+    the share of those rated mentions the sentiment model scored positive, for the comparison line.
+    """
+    if not _has_ratings(con):
+        return []
+    sql = f"""
+    SELECT brand, CAST(date_trunc('week', mention_date) AS DATE) AS week, count(*) AS ratings,
+           avg(rating) AS mean_rating, count(*) FILTER (rating >= {SATISFIED}) / count(*) AS csat,
+           count(*) FILTER (sentiment = 'positive') / count(*) AS positive_share
+    FROM mentions WHERE rating IS NOT NULL AND {_IN_PERIOD}
+    GROUP BY ALL ORDER BY brand, week
+    """  # noqa: S608 - constants only
+    return _rows(con, sql, [p.context_start, p.end])
 
 
 def daily(con: duckdb.DuckDBPyConnection, p: Period, *, brands: Sequence[str] = (),
@@ -499,7 +566,7 @@ def quotes(
     day: date | None = None,
     n: int = 3,
 ) -> list[dict[str, Any]]:
-    """Representative quotes: confident, engaging, and not near-duplicates of each other.
+    """Representative quotes: confident labels first, then engaging ones, never near-duplicates of each other.
 
     ``sentiment`` None takes every sentiment; ``day`` limits them to one day, else the period; ``aspect``
     and ``topic`` to mentions about that aspect or with that topic label.
@@ -525,23 +592,26 @@ def quotes(
     SELECT mention_id, platform, url, created_at, lang, text, sentiment_confidence, author_hash,
            likes + reposts + replies AS engagement, {_corrected(con)}
     FROM mentions WHERE {' AND '.join(where)} AND length(text) <= 600
-    ORDER BY sentiment_confidence * ln(2 + likes + reposts + replies) DESC, mention_id
+    ORDER BY sentiment_confidence >= {CONFIDENT} DESC, sentiment_confidence * ln(2 + likes + reposts + replies) DESC,
+             mention_id
     LIMIT 200
     """  # noqa: S608 - fixed fragments; values are parameters
+    rows = _rows(con, sql, params)
     picked: list[dict[str, Any]] = []
-    seen_shapes: list[set[str]] = []
-    langs_used: dict[str, int] = {}
-    for row in _rows(con, sql, params):
-        shape = set(re.findall(r"\w{3,}", row["text"].casefold()))
-        if any(len(shape & s) / max(1, len(shape | s)) > 0.5 for s in seen_shapes):
-            continue
-        if langs_used.get(row["lang"], 0) >= max(1, n // 2) and len(picked) < n - 1:
-            continue  # prefer quotes in several languages
-        picked.append(row)
-        seen_shapes.append(shape)
-        langs_used[row["lang"]] = langs_used.get(row["lang"], 0) + 1
-        if len(picked) == n:
-            break
+    shapes: list[set[str]] = []
+    # Two passes: the first caps each language at half the quotes so several languages are heard, the
+    # second fills what is left in rank order, so a brand heard in one language still gets ``n`` quotes.
+    for cap in (max(1, n // 2), n):
+        for row in rows:
+            if len(picked) == n:
+                return picked
+            if any(row is q for q in picked) or sum(q["lang"] == row["lang"] for q in picked) >= cap:
+                continue
+            shape = set(re.findall(r"\w{3,}", row["text"].casefold()))
+            if any(len(shape & s) / max(1, len(shape | s)) > 0.5 for s in shapes):
+                continue
+            picked.append(row)
+            shapes.append(shape)
     return picked
 
 

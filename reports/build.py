@@ -21,6 +21,9 @@ from reports import aggregate as agg
 from reports.content import collect
 from reports.i18n import Formatter, strings
 
+# A CSAT change is a headline when it moved 10 points on at least 5 ratings in each period.
+CSAT_HEADLINE_CHANGE = 0.10
+MIN_HEADLINE_RATINGS = 5
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 
 
@@ -78,6 +81,12 @@ def headlines(data: dict[str, Any], fmt: Formatter, t: dict[str, str]) -> list[s
                         + [h["tag"] for h in s["hashtags"]][:2]) or "—"
         out.append(t[key].format(day=_days(fmt, s), brand=s["brand"], n=fmt.count(s["n"], "mentions"),
                                  base=fmt.num(s["mean"] or 0, 1), why=why))
+    for r in data["ratings"]:
+        if (r["csat_change"] is not None and abs(r["csat_change"]) >= CSAT_HEADLINE_CHANGE
+                and min(r["ratings"], r["prev_ratings"]) >= MIN_HEADLINE_RATINGS):
+            out.append(t["hl_csat"].format(brand=r["brand"], now=fmt.pct(r["csat"]),
+                                           ratings=fmt.count(r["ratings"], "ratings"), before=fmt.pct(r["prev_csat"]),
+                                           positive=fmt.pct(r["positive_share"])))
     for r in data["overview"]:
         if r["net_sentiment"] is not None and r["prev_net_sentiment"] is not None:
             delta = r["net_sentiment"] - r["prev_net_sentiment"]

@@ -156,6 +156,30 @@ def chart(facts: Facts, period: agg.Period, label: dict[str, str],
     return out, no_net_line
 
 
+def rating_facts(con: duckdb.DuckDBPyConnection, period: agg.Period,
+                 overview: list[dict[str, Any]]) -> dict[str, Any]:
+    """CSAT per brand with ratings, each row with its weekly trend and its brand's overview figures.
+
+    ``rows`` is empty when no brand has a rating in the period or the one before (the report then shows no
+    ratings section); each overview row gets ``csat`` and ``ratings`` (None and 0 without ratings).
+    ``weeks`` lists the week starts with any rating, oldest first; ``row["weeks"]`` maps them to that
+    brand's week (absent: no rating that week).
+    """
+    rows = agg.ratings(con, period)
+    by_brand = {r["brand"]: r for r in rows}
+    weekly = agg.rating_weeks(con, period) if rows else []
+    for r in rows:
+        r["weeks"] = {w["week"]: w for w in weekly if w["brand"] == r["brand"]}
+    for o in overview:
+        r = by_brand.get(o["brand"])
+        o["csat"], o["ratings"] = (r["csat"], r["ratings"]) if r else (None, 0)
+        if r:
+            r["mention_nps_proxy"] = o["nps_proxy"]  # the proxy over all the brand's mentions, for comparison
+    for r in rows:
+        r.setdefault("mention_nps_proxy", None)
+    return {"rows": rows, "weeks": sorted({w["week"] for w in weekly})}
+
+
 def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[str, dict[str, Any]],
             lang: str, *, brands: Sequence[str] = (), competitors: Sequence[str] = ()) -> dict[str, Any]:
     """Everything the templates show, as plain data (also what tests compare against SQL).
@@ -167,7 +191,16 @@ def collect(con: duckdb.DuckDBPyConnection, period: agg.Period, taxonomy: dict[s
     label = localise(facts, taxonomy, lang)
     enrich(con, period, facts)
     charted, no_net_line = chart(facts, period, label, strings(lang))
+    rated = rating_facts(con, period, facts.overview)
+    if rated["weeks"]:
+        t = strings(lang)
+        charted["csat"] = charts.lines(rated["weeks"], {r["brand"]: [None if (w := r["weeks"].get(d)) is None
+                                                                    else 100 * w["csat"] for d in rated["weeks"]]
+                                                       for r in rated["rows"]},
+                                       title=t["chart_csat"], ylabel=t["csat_pct"], shade_from=period.start)
     return {
+        "ratings": rated["rows"],
+        "rating_weeks": rated["weeks"],
         "top_positive": agg.top_mentions(con, period, sentiment="positive"),
         "top_negative": agg.top_mentions(con, period, sentiment="negative"),
         "period": period,

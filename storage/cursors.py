@@ -3,20 +3,24 @@
 The flow calls ``save`` after ``MentionStore.upsert`` returned, so a crash between the two re-collects
 a page (harmless: the upsert is idempotent) and never skips one. A file that is not a JSON object stops
 the run with what to do; one source's cursor of the wrong shape is ignored with a warning (that source
-collects from the start again, which the idempotent upsert makes safe).
+collects from the start again, which the idempotent upsert makes safe). A file that is not JSON at all
+(truncated by a full disk, garbled by a bad copy) is moved to ``damaged/state/`` with a one-line warning,
+and every source collects from the start: stopping every run until someone deletes it helps nobody.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock
 
 from core.errors import StorageError
-from core.files import write_text_atomic
+from core.files import TMP_SUFFIX, write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +39,38 @@ class CursorStore:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise StorageError(
-                f"{self.path} is corrupt ({exc}); delete it to re-collect from the start "
-                "(safe: writes are idempotent)"
-            ) from exc
+            self._set_aside(f"{type(exc).__name__}: {exc}")
+            return {}
         if not isinstance(data, dict):
             raise StorageError(
                 f"{self.path} is not a JSON object of {{source: cursor}} (it holds a {type(data).__name__}); "
                 "delete it to re-collect from the start (safe: writes are idempotent)"
             )
         return data
+
+    def _set_aside(self, reason: str) -> None:
+        """Move the unreadable file to ``damaged/state/`` beside a reason file; say so in one line."""
+        aside = self.path.parent.parent / "damaged" / "state"
+        aside.mkdir(parents=True, exist_ok=True)
+        dst = aside / f"cursors-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.json"
+        with self._lock:
+            with contextlib.suppress(FileNotFoundError):  # another reader set it aside first
+                self.path.replace(dst)
+            dst.with_name(dst.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
+        log.warning("%s could not be read (%s); set aside as %s; every source collects from the start "
+                    "(mentions already stored are not stored twice)", self.path, reason, dst)
+
+    def sweep(self) -> int:
+        """Delete temporaries of ``cursors.json`` left by a killed run; returns how many.
+
+        Call only under the store's listen lock: listen runs are the only writers of cursors, so while one
+        holds it any temporary is a dead run's, whatever its age.
+        """
+        count = 0
+        for tmp in self.path.parent.glob(f".{self.path.name}.*{TMP_SUFFIX}"):
+            tmp.unlink(missing_ok=True)
+            count += 1
+        return count
 
     def get(self, source: str) -> dict[str, Any] | None:
         """The saved cursor of ``source``, or None before its first successful run (or when it is not an object)."""

@@ -9,6 +9,7 @@ corrected rows without those marked irrelevant: what reports and the explorer co
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,9 @@ import duckdb
 from core.layout import StoreLayout
 from storage import tables
 from storage.legacy import refuse_old_layout
+from storage.upgrade import upgrade
+
+log = logging.getLogger("voxpop.storage")
 
 # A human label is certain: a corrected sentiment scores -1/0/+1 with confidence 1. Aspects: the newest
 # correction per (mention, aspect) adds or removes it; is_pain_point follows the corrected values.
@@ -65,10 +69,16 @@ def connect(root: str | Path, database: str = ":memory:", *, corrected: bool = F
     handed to DuckDB as a pyarrow dataset, with Parquet page checksums verified, so a filter on
     ``mention_date`` reads only that day's files. A file whose size no longer matches the log is left
     out with a warning, so one damaged day does not break every query. An empty dataset still gets
-    typed, empty views, so reports and queries work before the first run.
+    typed, empty views, so reports and queries work before the first run. A store of an older contract
+    is upgraded first (``storage.upgrade``); one that cannot be written is read as it is (new columns null).
     """
     layout = StoreLayout.of(root)
     refuse_old_layout(layout)
+    try:
+        upgrade(layout.root, wait=False)
+    except OSError as exc:
+        log.warning("%s: cannot upgrade the store to the current contract (%s); its new columns read null",
+                    layout.root, exc)
     con = duckdb.connect(database)
     con.execute("SET TimeZone = 'UTC'")
     for name, table in tables.all_tables(layout).items():

@@ -25,6 +25,7 @@ from core.layout import PARTITION_KEY, StoreLayout
 from storage import tables
 from storage.engine import LOG_DIR, Table
 from storage.schema import MENTION_SCHEMA, QUARANTINE_SCHEMA, embedding_schema
+from storage.upgrade import Upgrade, fill_ratings, upgrade
 
 _ORDER = {"mentions": [("created_at", "ascending"), ("mention_id", "ascending")],
           "embeddings": [("mention_id", "ascending")], "quarantine": [("quarantined_at", "ascending")]}
@@ -55,6 +56,7 @@ class Migration:
     root: Path
     tables: list[TableMigration] = field(default_factory=list)
     kept_in: Path | None = None  # where the old folders now lie
+    upgrade: Upgrade | None = None  # the Delta store brought to the current contract (storage.upgrade)
 
 
 def _keys(name: str) -> str:
@@ -86,7 +88,7 @@ def refuse_old_layout(layout: StoreLayout) -> None:
 
 
 def migrate(root: str | Path) -> Migration:
-    """Convert the old layout under ``root`` into Delta tables; a store already converted is left as it is."""
+    """Convert the old layout under ``root`` into Delta tables, then to the current contract; idempotent."""
     layout = StoreLayout.of(root)
     result = Migration(root=layout.root)
     layout.state.mkdir(parents=True, exist_ok=True)
@@ -108,6 +110,7 @@ def migrate(root: str | Path) -> Migration:
             result.tables.append(report)
             result.kept_in = kept.parent
         shutil.rmtree(layout.root / STAGING, ignore_errors=True)
+    result.upgrade = upgrade(layout.root)  # after the lock above: it takes the same one
     return result
 
 
@@ -141,7 +144,8 @@ def _read_old(path: Path, name: str) -> pa.Table:
     if name == "mentions":
         table = pq.read_table(path, schema=MENTION_SCHEMA)
         idx = table.schema.get_field_index("schema_version")  # files before the column existed: version 1
-        return table.set_column(idx, table.schema.field(idx), pc.fill_null(table["schema_version"], 1))
+        table = table.set_column(idx, table.schema.field(idx), pc.fill_null(table["schema_version"], 1))
+        return fill_ratings(table)[0]  # stars the old listeners kept in extras['rating']
     if name == "quarantine":
         return pq.read_table(path, schema=QUARANTINE_SCHEMA)
     old = pq.read_table(path)

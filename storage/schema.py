@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2  # 2: `extras` (declared extra columns of file imports)
+SCHEMA_VERSION = 3  # 2: `extras` (declared extra columns of file imports); 3: `rating` (review stars 1..5)
 SENTIMENTS = ("negative", "neutral", "positive")
 # Engagement counts: they change after posting, so a mention seen again refreshes them.
 COUNT_COLUMNS = ("likes", "reposts", "replies", "views")
@@ -59,6 +59,8 @@ MENTION_FIELDS: tuple[tuple[str, pa.DataType, bool, str], ...] = (
     ("schema_version", pa.int16(), False, "version of this contract the row was written with"),
     ("extras", pa.map_(pa.string(), pa.string()), True,
      "declared extra columns of a file import (rating, branch, ...), values as text; null elsewhere"),
+    ("rating", pa.int8(), True,
+     "star rating 1..5 of a review (app stores, a file import's rating column); null where the source has none"),
 )
 
 MENTION_SCHEMA = pa.schema(
@@ -157,6 +159,9 @@ def validate_record(rec: Mapping[str, Any]) -> str | None:
         values = [probs.get(k) for k in SENTIMENTS]
         if any(v is None or not math.isfinite(v) or v < 0 for v in values) or abs(sum(values) - 1) > 1e-3:
             problems.append("sentiment_probs must be three finite probabilities summing to 1")
+    rating = rec.get("rating")
+    if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5):
+        problems.append(f"rating must be 1 to 5 stars, not {str(rating)[:20]!r}")
     problems += count_problems(rec)
     created, collected = rec["created_at"], rec["collected_at"]
     if isinstance(created, datetime) and isinstance(collected, datetime) and created.tzinfo and collected.tzinfo \

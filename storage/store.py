@@ -41,6 +41,7 @@ from storage.legacy import refuse_old_layout
 from storage.mentions import MentionRows
 from storage.quarantine import Quarantine
 from storage.schema import MENTION_SCHEMA, count_problems, to_table, validate_record
+from storage.upgrade import upgrade
 from storage.vectors import Embeddings, VectorTable
 
 PART_NAME = "part-0.parquet"  # the name ``partition_path`` gives a day that has no file yet
@@ -65,6 +66,7 @@ class MentionStore:
         self.root = Path(root)
         self.layout = StoreLayout.of(self.root)
         refuse_old_layout(self.layout)
+        self.upgraded = upgrade(self.root)  # a store of an older contract: columns added, ratings backfilled
         self.mentions_dir = self.layout.mentions
         self.quarantine_dir = self.layout.quarantine
         self.embeddings_dir = self.layout.embeddings

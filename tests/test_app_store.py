@@ -39,6 +39,7 @@ def test_reviews_with_rating_title_and_one_entry_pages(settings_factory: Any, h:
     first = next(m for m in mentions if m.text.endswith("Tətbiq donur"))
     assert first.text == "Rəy\n\nTətbiq donur"
     assert dict(first.extras)["rating"] == "1"
+    assert first.rating == 1
     assert dict(first.extras)["app_version"] == "4.2.1"
     assert first.brand_hint == "Narmart"
     assert first.created_at.utcoffset().total_seconds() == 0

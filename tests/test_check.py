@@ -121,3 +121,15 @@ def test_alert_rules_are_validated_with_the_config(tmp_path: Path) -> None:
                                    "alerts:\n  channels: [{name: log, file: alerts.log}]\n")
     assert ok_code == 0, ok
     assert "7 alert rule(s) to 1 channel(s)" in ok
+
+
+def test_python_dash_m_voxpop_is_the_cli(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-m", "voxpop", "sources"], capture_output=True, text=True, cwd=tmp_path,
+                          env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert {"file", "telegram", "youtube"} <= {line.split()[0] for line in done.stdout.splitlines() if line.strip()}

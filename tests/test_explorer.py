@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -129,6 +130,22 @@ def test_overview_figures_link_to_the_mentions_behind_them(store: Path) -> None:
     assert n == expected > 30
     by_lang = client.get(link + "&lang=az")
     assert int(re.search(r'id="found">(\d+)', by_lang.text).group(1)) < n
+    x.close()
+
+
+def test_overview_aggregates_run_at_once_give_the_serial_figures(store: Path) -> None:
+    x, _ = make_app(store)
+    for filters in (Filters(), Filters(brand=("Acme",), lang=("az",), sentiment=("negative",))):
+        got = x.overview(filters)
+        with x.scoped(replace(x.resolved(filters), start=None, end=None)) as con:
+            p = got["period"]
+            rivals = [] if filters.brand else ["Rival"]
+            assert got["brands"] == aggregate.overview(con, p, brands=["Acme"], competitors=rivals)
+            assert got["spikes"] == aggregate.spikes(con, p)[:12]
+            assert got["topics"] == aggregate.emerging_topics(con, p, limit=15)
+            assert got["langs"] == aggregate.breakdown(con, p, "lang")
+        assert got["total"] > 0
+    assert x.overview(Filters(lang=("az",)))["total"] < x.overview(Filters())["total"]  # each cursor saw the filter
     x.close()
 
 

@@ -66,10 +66,25 @@ def test_bank_export_keeps_every_row(tmp_path: Path) -> None:
     assert dict(mentions[0].extras) == {"rating": "1", "branch": "Nərimanov"}
     assert dict(mentions[1].extras) == {"rating": "2"}  # an empty branch is left out, not stored as ""
     assert isinstance(mentions[0].extras, tuple)
-    # A rating that is not an int quarantines the row, naming the column and the value.
+    # The declared rating column also fills the contract's rating (stars 1..5).
+    assert [m.rating for m in mentions] == [1, 2, 2, 5, 5]
+    # A rating that is no star rating quarantines the row, naming the value, with its own reason code.
     assert len(rejects) == 1
     assert "bank.csv:7" in rejects[0].reason
-    assert "rating must be int, not 'five'" in rejects[0].reason
+    assert "rating must be 1 to 5 stars, not 'five'" in rejects[0].reason
+    assert rejects[0].reason_code() == "bad_rating"
+
+
+def test_rating_column_accepts_stars_in_several_shapes(tmp_path: Path) -> None:
+    rows = ["4", "4.0", "4/5", "★★★★", "3 of 5", "", "6", "4.5"]
+    body = "".join(f"2026-11-{10 + i}T10:00:00Z,Kapital Bank review {i},{r}\n" for i, r in enumerate(rows))
+    (tmp_path / "bank.csv").write_text("created_at,text,rating\n" + body, encoding="utf-8")
+    mentions, rejects = collect(listener(tmp_path, extra_columns={"Rating": "str"}))
+    assert [m.rating for m in mentions] == [4, 4, 4, 4, 3, None]
+    assert [dict(m.extras).get("Rating") for m in mentions] == ["4", "4", "4", "4", "3", None]
+    assert [r.reason_code() for r in rejects] == ["bad_rating", "bad_rating"]
+    assert "not '6'" in rejects[0].reason
+    assert "not '4.5'" in rejects[1].reason
 
 
 def test_extras_reach_the_store_and_duckdb(tmp_path: Path) -> None:
@@ -80,11 +95,12 @@ def test_extras_reach_the_store_and_duckdb(tmp_path: Path) -> None:
     for rec in records:
         rec.update(lang="az", lang_confidence=0.9, aspects=[], is_pain_point=False, model_version="t")
     store = MentionStore(tmp_path / "data")
-    assert store.upsert(records, source="reviews", run_id="r1").inserted == 6  # str extras: "five" kept
+    # "five" is no star rating: quarantined by the listener whatever the declared type of `rating`
+    assert store.upsert(records, source="reviews", run_id="r1").inserted == 5
     with connect(tmp_path / "data") as con:
-        rows = con.execute("SELECT brand, extras['rating'] FROM mentions ORDER BY created_at").fetchall()
-    assert rows[0] == ("Leobank", "5")
-    assert ("Kapital Bank", "1") in rows
+        rows = con.execute("SELECT brand, extras['rating'], rating FROM mentions ORDER BY created_at").fetchall()
+    assert rows[0] == ("Leobank", "5", 5)
+    assert ("Kapital Bank", "1", 1) in rows
 
 
 def test_day_first_is_read_from_the_column(tmp_path: Path) -> None:

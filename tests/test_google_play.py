@@ -56,6 +56,7 @@ def test_rating_version_and_reply_are_kept_and_the_watermark_moves(settings_fact
     replied = next(m for m in mentions if m.text.startswith("Tətbiq tez-tez donur"))
     extras = dict(replied.extras)
     assert extras["rating"] == "1"
+    assert replied.rating == 1
     assert extras["app_version"] == "4.2.1"
     assert extras["developer_reply"] == "Salam! Bizə yazın"
     assert "developer_reply_at" in extras

@@ -124,8 +124,11 @@ def test_a_listen_sweeps_the_temporaries_of_killed_writers_at_once(no_topics: Se
     for path in leftovers:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"half a file")  # fresh: seconds old, not an hour
-    state_tmp = store.state_dir / ".cursors.json.deadbeef0004.tmp"  # state/ is written under other locks
-    state_tmp.write_text("{", encoding="utf-8")
+    # Only listens write cursors.json and listen.json, under the listen lock: a dead listen's, whatever the age.
+    leftovers += [store.state_dir / ".cursors.json.deadbeef0004.tmp", store.state_dir / ".listen.json.deadbeef0005.tmp"]
+    state_tmp = store.state_dir / ".topics.json.deadbeef0006.tmp"  # state/ is also written under other locks
+    for path in (*leftovers[-2:], state_tmp):
+        path.write_text("{", encoding="utf-8")
     _run(no_topics, scorer).run(["export"])
     assert [p for p in leftovers if p.exists()] == []
     assert state_tmp.exists()  # could be a live writer's (rescore, `voxpop topics`): kept for an hour

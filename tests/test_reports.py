@@ -80,6 +80,21 @@ def test_quotes_are_diverse(dataset: Path) -> None:
     assert len(set(texts)) == len(texts)
 
 
+def test_quotes_put_confident_labels_before_viral_unsure_ones(tmp_path: Path) -> None:
+    day = date(2026, 10, 1)
+    texts = ["Solo courier never came", "parcel arrived broken, Solo", "Solo refund still missing",
+             "tracking page of Solo is frozen", "Solo support hung up twice", "wrong invoice amount from Solo"]
+    rows = [scored(k, brand="Solo", day=day, sentiment="negative", text=t) for k, t in enumerate(texts)]
+    for r in rows[:3]:  # viral but unsure: a coin-flip label must not become the quote a marketer forwards
+        r["sentiment_confidence"], r["likes"] = 0.5, 50_000
+    MentionStore(tmp_path).upsert(rows)
+    with connect(tmp_path) as con:
+        q = aggregate.quotes(con, Period(day, day), brand="Solo", n=3)
+    # Every mention is in one language: the language cap must not leave the brand with a single quote.
+    assert len(q) == 3
+    assert all(r["sentiment_confidence"] >= aggregate.CONFIDENT for r in q)
+
+
 def test_report_files_escape_attacker_text(tmp_path: Path) -> None:
     evil = ['<img src=x onerror=alert(1)> Acme delivery broke', '</script><script>alert("x")</script> Acme late',
             'Acme "><svg onload=alert(1)> delivery']

@@ -762,7 +762,7 @@ def main() -> None:  # pragma: no cover - console entry point
 
 @app.command()
 def migrate(config: ConfigOpt = Path("voxpop.yaml")) -> None:
-    """Convert a store of the old day-file layout into Delta tables (once; safe to run again)."""
+    """Convert a store of the old day-file layout into Delta tables, and an older contract to the current one."""
     from core.config import load_settings  # noqa: PLC0415
     from storage import migrate as run_migrate  # noqa: PLC0415 - pyarrow and deltalake load on use
 
@@ -770,8 +770,14 @@ def migrate(config: ConfigOpt = Path("voxpop.yaml")) -> None:
         done = run_migrate(load_settings(config).storage.path)
     except VoxpopError as exc:
         raise _fail(exc) from None
+    up = done.upgrade
+    if up is not None and up.columns:
+        kept = f", {len(up.ratings_unparsed)} not a 1-5 rating, kept in extras only" if up.ratings_unparsed else ""
+        out.print(f"mentions: {up.rows} rows upgraded to the current contract (added {', '.join(up.columns)}; "
+                  f"{up.ratings_filled} ratings filled from extras{kept})", markup=False)
     if not done.tables:
-        out.print(f"{done.root} is already in the Delta layout; nothing to do")
+        if up is None or not up.columns:
+            out.print(f"{done.root} is already in the Delta layout and the current contract; nothing to do")
         return
     for t in done.tables:
         twice = f" ({t.merged} stored twice, now once)" if t.merged else ""

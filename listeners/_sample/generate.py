@@ -2668,6 +2668,25 @@ class IdMaker:
         return f"rv-{n}", f"https://reviews.example/{BRAND_PAGE[brand]}/{n}"
 
 
+STORE_APP = {"app_store": "https://apps.apple.com/app/{page}/review/{n}",
+             "google_play": "https://play.google.com/store/apps/details?id=example.{page}&reviewId={n}"}
+_STARS_IN_TEXT = re.compile(r"(★+)☆*|\((\d)/5\)")
+
+
+def app_review(native_id: str, brand: str, text: str) -> tuple[str, str, dict]:
+    """A review's store (App Store for even numbers, Google Play for odd ones), URL and star rating.
+
+    The stars are the ones the text already shows, so the ``rating`` column and the text never disagree.
+    """
+    n = int(native_id.removeprefix("rv-"))
+    store = "app_store" if n % 2 == 0 else "google_play"
+    found = next(reversed(list(_STARS_IN_TEXT.finditer(text))), None)  # the last: emoji may follow the stars
+    if found is None:
+        raise AssertionError(f"review {native_id} shows no stars")
+    stars = len(found.group(1)) if found.group(1) else int(found.group(2))
+    return store, STORE_APP[store].format(page=BRAND_PAGE[brand], n=n), {"rating": stars}
+
+
 def engagement(rng: Random, platform: str, boost: float = 1.0) -> tuple[int, int, int]:
     viral = rng.random() < 0.012
     mult = boost * (rng.uniform(25, 180) if viral else 1.0)
@@ -2927,9 +2946,12 @@ class Generator:
         text, truth = self.compose(lang, kind, brand, brand2, aspect, platform, author)
         native_id, url = self.ids.make(platform, ts, author, brand, lang)
         likes, reposts, replies = engagement(rng, platform, boost)
+        extra = {}
+        if platform == "review":  # app reviews: the store and the stars follow from what was drawn (no new draw)
+            platform, url, extra = app_review(native_id, brand, text)
         rec = {"id": native_id, "platform": platform, "created_at": ts.strftime("%Y-%m-%dT%H:%M:%SZ"),
                "author": author, "url": url, "text": text, "likes": likes, "reposts": reposts,
-               "replies": replies}
+               "replies": replies, **extra}
         tr = {"id": native_id, "platform": platform, **truth, "storyline": storyline}
         return {"rec": rec, "truth": tr}
 

@@ -1,4 +1,4 @@
-"""Customer-reviews feed entries → ``Mention``; the star rating and app version go to ``extras``."""
+"""Customer-reviews feed entries → ``Mention``: the stars in ``rating`` (and ``extras``), the app version in extras."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from core.ratings import parse_rating
 from core.types import Mention
 from listeners.app_store.options import PLATFORM
 
@@ -46,9 +47,9 @@ def entry_to_mention(entry: Any, *, app_id: int, country: str, brand: str) -> Me
     created = entry_time(entry)
     if created is None:
         raise ValueError("updated is missing or not an ISO datetime with a time zone")
-    rating = _label(entry, "im:rating")
-    if not isinstance(rating, str) or rating not in {"1", "2", "3", "4", "5"}:
-        raise ValueError(f"rating must be 1 to 5 stars, not {str(rating)[:10]!r}")
+    rating = parse_rating(_label(entry, "im:rating"))
+    if rating is None:
+        raise ValueError("rating must be 1 to 5 stars, not missing")
     title, body = _label(entry, "title"), _label(entry, "content")
     if not isinstance(body, str) or (title is not None and not isinstance(title, str)):
         raise ValueError("text is missing or not a string")
@@ -57,7 +58,7 @@ def entry_to_mention(entry: Any, *, app_id: int, country: str, brand: str) -> Me
         likes = max(int(votes), 0) if votes is not None else 0
     except (TypeError, ValueError):
         raise ValueError(f"im:voteSum must be a number, not {str(votes)[:20]!r}") from None
-    extras = {"rating": rating, "app_id": str(app_id), "store_country": country}
+    extras = {"rating": str(rating), "app_id": str(app_id), "store_country": country}
     version = _label(entry, "im:version")
     if isinstance(version, str) and version:
         extras["app_version"] = version
@@ -73,6 +74,7 @@ def entry_to_mention(entry: Any, *, app_id: int, country: str, brand: str) -> Me
         author=name if isinstance(name, str) and name else None,
         likes=likes,
         brand_hint=brand,
+        rating=rating,
         extras=tuple(sorted(extras.items())),
     )
 

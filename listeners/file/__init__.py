@@ -18,7 +18,7 @@ registry.register("file", "csv", "jsonl", description="CSV/TSV/JSONL/plain-text 
 def _sample_factory(source: Source, settings: Settings) -> FileListener:  # noqa: ARG001 - factory signature
     if not SAMPLE_PATH.exists():
         raise SourceError(f"the bundled sample is missing at {SAMPLE_PATH}; run `make sample` to regenerate it")
-    return FileListener(source.name, SAMPLE_PATH, fmt="jsonl", platform="file",
+    return FileListener(source.name, SAMPLE_PATH, fmt="jsonl", platform="file", extra_columns={"rating": "int"},
                         page_size=int(source.options.get("page_size", 1000)))
 
 

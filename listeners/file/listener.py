@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.config import Settings, Source
 from core.encodings import AUTO, decode, escape_surrogates, label
 from core.errors import ConfigError, SourceError
+from core.ratings import RATING_COLUMN, parse_rating
 from core.records import FORMATS, format_of, iter_rows
 from core.types import Mention, Page, Rejected
 from listeners.file.cursor import files_done
@@ -270,6 +271,7 @@ class FileListener:
             parent_id=as_id(self._column(row, "parent_id"), "parent_id"),
             brand_hint=self.brand,
             extras=extras,
+            rating=next((int(v) for k, v in extras if k.lower() == RATING_COLUMN), None),
         )
         if problem := unicode_problem(mention):
             raise ValueError(problem)
@@ -282,7 +284,16 @@ class FileListener:
         lowered = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
         out = []
         for name, kind in self.extra_columns.items():
-            value = extra_value(lowered.get(name.lower()), kind, name)
+            raw = lowered.get(name.lower())
+            if name.lower() == RATING_COLUMN:  # the contract's rating column: stars 1..5, whatever the declared type
+                try:
+                    stars = parse_rating(raw)
+                except ValueError as exc:
+                    raise ValueError(f"{exc} (a column of another scale stays text in extras under another "
+                                     "name, e.g. score)") from None
+                value = None if stars is None else str(stars)
+            else:
+                value = extra_value(raw, kind, name)
             if value is not None:
                 out.append((name, value))
         return tuple(out)

@@ -1,7 +1,7 @@
 """Raw Google Play review items → ``Mention``, fields located by google-play-scraper's ``ElementSpecs.Review``.
 
-The star rating, the app version and the developer's reply are kept in ``extras`` (the data contract's
-map of extra fields); the rating column of the contract comes later.
+The star rating goes to the contract's ``rating`` column (and, as before, to ``extras``); the app version and
+the developer's reply are kept in ``extras`` (the data contract's map of extra fields).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from core.ratings import parse_rating
 from core.types import Mention
 from listeners.google_play._scraper import ElementSpecs, nested_lookup
 from listeners.google_play.options import PLATFORM
@@ -52,7 +53,7 @@ def review_to_mention(item: Any, *, app_id: str, lang: str, country: str, brand:
     if text is not None and not isinstance(text, str):
         raise ValueError("text is not a string")
     score = fields["score"]
-    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+    if not isinstance(score, int) or (score := parse_rating(score)) is None:  # the feed gives an int; no text
         raise ValueError(f"rating must be 1 to 5 stars, not {str(score)[:10]!r}")
     thumbs = fields["thumbsUpCount"] or 0
     if isinstance(thumbs, bool) or not isinstance(thumbs, int) or thumbs < 0:
@@ -75,6 +76,7 @@ def review_to_mention(item: Any, *, app_id: str, lang: str, country: str, brand:
         likes=thumbs,
         replies=1 if "developer_reply" in extras else 0,
         brand_hint=brand,
+        rating=score,
         extras=tuple(sorted(extras.items())),
     )
 
