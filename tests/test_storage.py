@@ -161,9 +161,26 @@ def test_cursor_store_roundtrip_and_corruption(tmp_path: Path) -> None:
     cursors.save("z", None)
     assert CursorStore(tmp_path).get("x") == {"since_id": "5"}
     assert CursorStore(tmp_path).get("z") is None
-    (tmp_path / "cursors.json").write_text("{", encoding="utf-8")
+    (tmp_path / "cursors.json").write_text("[1]", encoding="utf-8")  # JSON, but not {source: cursor}
     with pytest.raises(StorageError, match="delete it to re-collect"):
         cursors.get("x")
+
+
+def test_a_garbled_cursor_file_is_set_aside_and_collection_starts_over(tmp_path: Path,
+                                                                        caplog: pytest.LogCaptureFixture) -> None:
+    state = tmp_path / "store" / "state"
+    cursors = CursorStore(state)
+    cursors.save("x", {"since_id": "5"})
+    (state / "cursors.json").write_bytes(b'{"x": {"since_id": "5"')  # torn by a crash or a disk fault
+    assert cursors.get("x") is None  # every source starts over; stored mentions are deduped on the re-run
+    assert not (state / "cursors.json").exists()
+    aside = list((tmp_path / "store" / "damaged" / "state").glob("cursors-*.json"))
+    assert len(aside) == 1
+    assert aside[0].read_bytes() == b'{"x": {"since_id": "5"'  # kept as it was, for whoever investigates
+    assert "JSONDecodeError" in aside[0].with_name(aside[0].name + ".reason.txt").read_text(encoding="utf-8")
+    assert "set aside" in caplog.text
+    cursors.save("x", {"since_id": "9"})
+    assert CursorStore(state).get("x") == {"since_id": "9"}
 
 
 def test_quarantine_direct(tmp_path: Path) -> None:
