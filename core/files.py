@@ -30,6 +30,18 @@ def atomic_path(target: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+def remove_temporaries(target: Path) -> int:
+    """Delete the temporaries ``atomic_path`` left beside ``target`` (a killed writer's); returns how many.
+
+    Call only where no live writer of ``target`` can exist (under the lock its writers hold).
+    """
+    count = 0
+    for tmp in target.parent.glob(f".{target.name}.*{TMP_SUFFIX}"):
+        tmp.unlink(missing_ok=True)
+        count += 1
+    return count
+
+
 def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
     """Call ``write(tmp_path)`` and publish the result atomically at ``target``."""
     with atomic_path(target) as tmp:

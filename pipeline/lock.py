@@ -18,7 +18,7 @@ from types import TracebackType
 from filelock import FileLock, Timeout
 
 from core.errors import VoxpopError
-from core.files import TMP_SUFFIX, write_text_atomic
+from core.files import remove_temporaries, write_text_atomic
 from core.layout import StoreLayout
 
 
@@ -71,9 +71,7 @@ class ListenLock:
                 raise self._busy() from None
             self.on_wait(f"waiting for another listen on {self.layout.root} ({self.holder()})")
             self._lock.acquire()
-        holder = self.layout.listen_holder
-        for tmp in holder.parent.glob(f".{holder.name}.*{TMP_SUFFIX}"):  # only ever written under this lock
-            tmp.unlink(missing_ok=True)
+        remove_temporaries(self.layout.listen_holder)  # only ever written under this lock
         note = {"pid": os.getpid(), "host": socket.gethostname(), "since": datetime.now(UTC).isoformat()}
         write_text_atomic(self.layout.listen_holder, json.dumps(note) + "\n")
         return self

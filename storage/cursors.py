@@ -20,7 +20,7 @@ from typing import Any
 from filelock import FileLock
 
 from core.errors import StorageError
-from core.files import TMP_SUFFIX, write_text_atomic
+from core.files import remove_temporaries, write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +66,7 @@ class CursorStore:
         Call only under the store's listen lock: listen runs are the only writers of cursors, so while one
         holds it any temporary is a dead run's, whatever its age.
         """
-        count = 0
-        for tmp in self.path.parent.glob(f".{self.path.name}.*{TMP_SUFFIX}"):
-            tmp.unlink(missing_ok=True)
-            count += 1
-        return count
+        return remove_temporaries(self.path)
 
     def get(self, source: str) -> dict[str, Any] | None:
         """The saved cursor of ``source``, or None before its first successful run (or when it is not an object)."""

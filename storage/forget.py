@@ -18,7 +18,6 @@ audit log, ``storage.audit``) and the files touched.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from core.files import TMP_SUFFIX
 from core.layout import StoreLayout
 from storage import tables
 from storage.engine import LOG_DIR, DataFile, Table
+from storage.quarantine import record_fields
 from storage.schema import IDENTITY_ID_KEYS, IDENTITY_URL_KEYS
 
 log = logging.getLogger("voxpop.storage")
@@ -281,13 +281,8 @@ def _quarantine_drop(t: pa.Table, identity: _Identity, subject: Subject) -> pa.A
 
 
 def _record_matches(raw: str, identity: _Identity, subject: Subject) -> bool:
-    try:
-        record = json.loads(raw)
-    except ValueError:
+    if (fields := record_fields(raw)) is None:
         return False
-    if not isinstance(record, dict):
-        return False
-    fields = {str(k).strip().lower(): v for k, v in record.items() if v not in (None, "")}
     text = {k: str(v).strip() for k, v in fields.items()}
     platform = text.get("platform")
     names_mention = (text.get("mention_id") in identity.mention_ids

@@ -122,15 +122,22 @@ class Quarantine:
         return out
 
 
-def _matches(raw: str, urls: set[str], native: set[str], mention_ids: set[str]) -> bool:
-    """Whether a quarantined record (JSON) names one of the stored urls, native ids or mention ids."""
+def record_fields(raw: str) -> dict[str, Any] | None:
+    """A quarantined record's (JSON) non-empty fields under lower-cased names; None when it is no JSON object."""
     try:
         record = json.loads(raw)
     except ValueError:
-        return False
+        return None
     if not isinstance(record, dict):
+        return None
+    return {str(k).strip().lower(): v for k, v in record.items() if v not in (None, "")}
+
+
+def _matches(raw: str, urls: set[str], native: set[str], mention_ids: set[str]) -> bool:
+    """Whether a quarantined record (JSON) names one of the stored urls, native ids or mention ids."""
+    if (record := record_fields(raw)) is None:
         return False
-    fields = {str(k).strip().lower(): str(v).strip() for k, v in record.items() if v not in (None, "")}
+    fields = {k: str(v).strip() for k, v in record.items()}
     return (any(fields.get(k) in urls for k in IDENTITY_URL_KEYS)
             or any(fields.get(k) in native for k in IDENTITY_ID_KEYS)
             or fields.get("mention_id") in mention_ids)
