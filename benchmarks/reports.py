@@ -99,6 +99,9 @@ def generate(root: Path, rows: int, days: int, seed: int = 0) -> None:
         }
         cols["platform"] = rng.choice(PLATFORMS, size=n).tolist()
         cols["mention_id"] = [f"{p}:{i}" for p, i in zip(cols["platform"], ids, strict=True)]
+        # Star ratings on reviews only, agreeing with the sentiment (1-2 negative, 3 neutral, 4-5 positive).
+        stars = np.array([1, 3, 4])[sentiment] + rng.integers(0, 2, size=n) * (sentiment != 1)
+        cols["rating"] = [int(s) if p == "review" else None for s, p in zip(stars, cols["platform"], strict=True)]
         table = pa.Table.from_pydict(cols, schema=MENTION_SCHEMA)
         adds.append(target.write(table, day.isoformat()))
     target.commit(target.snapshot(), adds, [])

@@ -192,7 +192,7 @@ class Explorer:
         parts: dict[str, Callable[[duckdb.DuckDBPyConnection], Any]] = {
             "rows": lambda c: agg.overview(c, p, brands=brands, competitors=rivals),
             "daily": lambda c: agg.daily(c, p, brands=brands, competitors=rivals),
-            "spikes": lambda c: agg.spikes(c, p),
+            "spikes": lambda c: agg.spikes(c, p, parallel=True),
             "pains": lambda c: agg.pain_points(c, p),
             "topics": lambda c: agg.emerging_topics(c, p, limit=15),
             "platforms": lambda c: agg.breakdown(c, p, "platform"),

@@ -8,7 +8,8 @@ growth is measured against; the *context* (both together) is what trend charts a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -300,7 +301,7 @@ def praised(con: duckdb.DuckDBPyConnection, p: Period) -> list[dict[str, Any]]:
 
 def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0, *, min_count: int = MIN_SPIKE_COUNT,
            kinds: Sequence[str] = ("negative", "positive"), brands: Sequence[str] | None = None,
-           explain: bool = True) -> list[dict[str, Any]]:
+           explain: bool = True, parallel: bool = False) -> list[dict[str, Any]]:
     """Episodes of days whose negative or positive volume beats the trailing baseline by ``k`` deviations.
 
     Baseline: the median of the ``BASELINE_DAYS`` days before each day (never the day itself, so a spike
@@ -316,7 +317,9 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0, *, min_cou
 
     ``kinds`` picks the daily series: ``negative``, ``positive`` and ``mentions`` (all sentiments);
     ``min_count`` is the fewest mentions a spike day needs; ``brands`` limits the brands (default: all);
-    ``explain=False`` skips the drivers (alerts explain only the episodes they send).
+    ``explain=False`` skips the drivers (alerts explain only the episodes they send); ``parallel`` runs
+    the three driver queries at once, each on its own cursor (the explorer's overview, where the spikes
+    are the longest of its aggregates).
     """
     unknown = sorted(set(kinds) - set(SPIKE_KINDS))
     if unknown or not kinds:
@@ -362,8 +365,8 @@ def spikes(con: duckdb.DuckDBPyConnection, p: Period, k: float = 3.0, *, min_cou
                              "excess": row["n"] - row["mean"]})
     episodes.sort(key=lambda e: -e["excess"])
     if explain and episodes:
-        for e, found in zip(episodes, _drivers(con, [(e["brand"], e["kind"], e["start"], e["end"]) for e in episodes]),
-                            strict=True):
+        spans = [(e["brand"], e["kind"], e["start"], e["end"]) for e in episodes]
+        for e, found in zip(episodes, _drivers(con, spans, parallel=parallel), strict=True):
             e.update(found)
     return episodes
 
@@ -378,12 +381,23 @@ def drivers(con: duckdb.DuckDBPyConnection, *, brand: str, sentiment: str | None
     return _drivers(con, [(brand, sentiment or "mentions", start, end)])[0]
 
 
-def _drivers(con: duckdb.DuckDBPyConnection,
-             spans: Sequence[tuple[str, str, date, date]]) -> list[dict[str, list[dict[str, Any]]]]:
+def _drivers(con: duckdb.DuckDBPyConnection, spans: Sequence[tuple[str, str, date, date]], *,
+             parallel: bool = False) -> list[dict[str, list[dict[str, Any]]]]:
     """``drivers`` of several (brand, kind, start, end) spans, three queries for all of them."""
-    aspects = _ranked(con, _EPISODE_ASPECTS, spans, "n DESC, aspect", limit=3)
-    hashtags = _ranked(con, _EPISODE_HASHTAGS, spans, "n DESC, tag", limit=3)
-    topics = _spike_topics(con, spans)
+    queries: list[Callable[[duckdb.DuckDBPyConnection], list[list[dict[str, Any]]]]] = [
+        lambda c: _ranked(c, _EPISODE_ASPECTS, spans, "n DESC, aspect", limit=3),
+        lambda c: _ranked(c, _EPISODE_HASHTAGS, spans, "n DESC, tag", limit=3),
+        lambda c: _spike_topics(c, spans)]
+    if parallel:  # one cursor each: a DuckDB connection runs one query at a time
+        cursors = [con.cursor() for _ in queries]
+        try:
+            with ThreadPoolExecutor(len(queries), thread_name_prefix="voxpop-drivers") as pool:
+                aspects, hashtags, topics = pool.map(lambda q, c: q(c), queries, cursors)
+        finally:
+            for cursor in cursors:
+                cursor.close()
+    else:
+        aspects, hashtags, topics = (q(con) for q in queries)
     return [{"aspects": a, "hashtags": h, "topics": t} for a, h, t in zip(aspects, hashtags, topics, strict=True)]
 
 
