@@ -15,8 +15,6 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from filelock import FileLock
-
 from alerts.channels import Channel, DeliveryError, build
 from alerts.engine import AlertState, Evaluator, Outcome, backtest
 from core.config import Settings
@@ -25,6 +23,7 @@ from core.layout import StoreLayout
 from core.redact import scrub
 from pipeline import taxonomy_labels
 from storage import MentionStore, connect
+from storage.objects import store_lock
 
 _LOG = logging.getLogger("voxpop.alerts")
 
@@ -74,7 +73,7 @@ def evaluate_now(settings: Settings, store: MentionStore, *, run_id: str, now: d
     if not settings.alerts.channels:
         return {"skipped": "no alert channel configured (alerts.channels)"}
     as_of = now.astimezone(UTC).date()
-    with FileLock(str(StoreLayout.of(store.root).alerts_lock)):
+    with store_lock(StoreLayout.of(store.root).alerts_lock):
         targets = dict(channels) if channels is not None else build_channels(settings, logger)
         state = AlertState(store.alert_log())
         with connect(store.root) as con:

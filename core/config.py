@@ -15,12 +15,22 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from core.errors import ConfigError
 from core.languages import HOME_LANGUAGES, SUPPORTED_LANGUAGES, UiLanguage
+from core.location import is_remote, is_url, store_root
 from core.redact import register
 
 MIN_PSEUDONYM_KEY_LENGTH = 16
@@ -104,7 +114,11 @@ class Source(_Model):
 class Storage(_Model):
     """Where scored mentions, quarantine and cursors live."""
 
-    path: Path = Field(default=Path("voxpop-data"), description="Root folder of the Parquet dataset.")
+    path: Path = Field(
+        default=Path("voxpop-data"),
+        description="Root folder of the Parquet dataset, or an s3://bucket/prefix URL on any S3-compatible store "
+        "(credentials and endpoint from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL: docs/storage.md).",
+    )
     retention_days: int | None = Field(
         default=None, ge=1, le=36500,
         description="Keep mentions this many days after they were posted: every listen run removes older "
@@ -112,6 +126,16 @@ class Storage(_Model):
         "(docs/privacy.md). At least report.window_days; twice that keeps the period-over-period comparisons. "
         "Default: kept until removed by `voxpop forget`.",
     )
+
+    @field_validator("path", mode="wrap")
+    @classmethod
+    def _location(cls, value: Any, handler: Any) -> Any:
+        """An ``s3://`` URL stays a URL (``core.location``); anything else is a local path."""
+        return store_root(value) if is_url(value) else handler(value)
+
+    @field_serializer("path", when_used="json")
+    def _location_text(self, value: Any) -> str:
+        return str(value)
 
 
 class Model(_Model):
@@ -439,7 +463,7 @@ class Settings(BaseSettings):
     def resolve_paths(self, base: Path) -> Settings:
         """Make relative paths relative to the config file's folder, not the working directory."""
         data = self.model_copy(deep=True)
-        if not data.storage.path.is_absolute():
+        if not is_remote(data.storage.path) and not data.storage.path.is_absolute():
             data.storage.path = (base / data.storage.path).resolve()
         for channel in data.alerts.channels:
             if channel.file is not None and not channel.file.is_absolute():

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.location import StorePath, is_remote, store_root
+
 PARTITION_KEY = "mention_date"
 _VIRTUAL_ROOTS = frozenset({"proc", "sys", "dev"})
 
@@ -22,15 +24,22 @@ _VIRTUAL_ROOTS = frozenset({"proc", "sys", "dev"})
 class StoreLayout:
     """Paths of one dataset folder (nothing is created here)."""
 
-    root: Path
+    root: StorePath
 
     @classmethod
-    def of(cls, root: str | Path) -> StoreLayout:
-        """The layout under ``root``."""
-        return cls(Path(root))
+    def of(cls, root: str | StorePath) -> StoreLayout:
+        """The layout under ``root`` (a folder, or an ``s3://bucket/prefix`` URL: ``core.location``)."""
+        return cls(store_root(root))
+
+    @property
+    def remote(self) -> bool:
+        """Whether the store lives in object storage."""
+        return is_remote(self.root)
 
     def unusable(self) -> str | None:
         """Why a store cannot live at ``root`` (a file, a virtual filesystem, no write access), else None."""
+        if self.remote:
+            return _unreachable(self.root)
         root = self.root.expanduser().resolve()
         if root.exists() and not root.is_dir():
             return f"storage.path {root} is a file; point it at a folder (it is created if missing)"
@@ -111,6 +120,23 @@ class StoreLayout:
     def user_key_file(self, project: str) -> Path:
         """The generated key's default home: the user's config folder, never the dataset itself."""
         base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-        digest = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:12]
+        where = str(self.root) if self.remote else str(self.root.resolve())
+        digest = hashlib.sha256(where.encode()).hexdigest()[:12]
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", project).strip("-.") or "voxpop"
         return base / "voxpop" / "keys" / f"{safe}-{digest}.key"
+
+
+def _unreachable(root: StorePath) -> str | None:
+    """Why the bucket of an object-storage root cannot be used (one line), else None."""
+    bucket = str(root).split("://", 1)[1].split("/", 1)[0]
+    try:
+        root.fs.ls(bucket, detail=False)
+    except FileNotFoundError:
+        return f"storage.path {root}: bucket {bucket!r} does not exist; create it (for example `aws s3 mb s3://{bucket}`)"
+    except PermissionError:
+        return (f"storage.path {root}: access to bucket {bucket!r} denied; set AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY for an account that may read and write it")
+    except Exception as exc:  # noqa: BLE001 - any client error becomes the one-line advice
+        return (f"storage.path {root}: cannot reach the object store ({type(exc).__name__}); check "
+                "AWS_ENDPOINT_URL (for MinIO, Ceph, R2 or a local server) and the AWS credentials")
+    return None

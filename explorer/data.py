@@ -29,6 +29,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from core.location import store_root
 from core.text import fold_ascii, normalize
 from explorer.filters import SORTS, Filters
 from nlp.aspects import AspectTagger, Taxonomy
@@ -70,7 +71,7 @@ class Explorer:
 
     def __init__(self, root: str | Path, *, brands: Sequence[str], competitors: Sequence[str], window_days: int,
                  taxonomy: Taxonomy, read_only: bool = False, overview_threads: int = OVERVIEW_THREADS) -> None:
-        self.root = Path(root)
+        self.root = store_root(root)
         self.overview_threads = overview_threads
         self.brands, self.competitors = list(brands), list(competitors)
         self.window_days = window_days

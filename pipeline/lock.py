@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
 from core.errors import VoxpopError
 from core.files import remove_temporaries, write_text_atomic
 from core.layout import StoreLayout
+from storage.objects import store_lock
 
 
 class ListenBusyError(VoxpopError):
@@ -39,8 +40,7 @@ class ListenLock:
         self.layout = StoreLayout.of(root)
         self.wait = wait
         self.on_wait = on_wait or (lambda _message: None)
-        self.layout.state.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(self.layout.listen_lock))
+        self._lock = store_lock(self.layout.listen_lock)
 
     def holder(self) -> str:
         """'pid 123' (and 'on <host>' when not this machine) of the current holder, as far as its note says."""

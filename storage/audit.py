@@ -8,7 +8,8 @@ key: whoever holds the key can check that one mention was forgotten, nobody can 
 handle, an author hash, a text, a URL or a mention id.
 
 Lines are appended with one ``write`` on a file opened in append mode and fsynced, so a crash leaves the
-earlier lines whole; nothing ever rewrites the file.
+earlier lines whole; nothing else rewrites the file. Object storage cannot append: there the log is
+uploaded whole with the new line (one request, under the writer lock the erasure holds).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from core.files import write_atomic
 from core.layout import StoreLayout
+from core.location import is_remote
 
 
 class AuditLog:
@@ -35,6 +38,10 @@ class AuditLog:
                  "request_id": request_id, "removed": dict(removed), "files": dict(files), **details,
                  "mention_digests": sorted(digests)}
         line = (json.dumps(entry, sort_keys=False, ensure_ascii=True) + "\n").encode()
+        if is_remote(self.path):  # no appends in object storage: rewrite it whole (callers hold the writer lock)
+            old = self.path.read_bytes() if self.path.exists() else b""
+            write_atomic(self.path, lambda tmp: tmp.write_bytes(old + line))
+            return entry
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:

@@ -14,13 +14,12 @@ import contextlib
 import json
 import logging
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-from filelock import FileLock
 
 from core.errors import StorageError
 from core.files import remove_temporaries, write_text_atomic
+from core.location import StorePath, store_root
+from storage.objects import move, store_lock
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +27,9 @@ log = logging.getLogger(__name__)
 class CursorStore:
     """A small JSON document of ``{source_name: cursor}`` written atomically."""
 
-    def __init__(self, state_dir: str | Path) -> None:
-        self.path = Path(state_dir) / "cursors.json"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(self.path) + ".lock")
+    def __init__(self, state_dir: str | StorePath) -> None:
+        self.path = store_root(state_dir) / "cursors.json"
+        self._lock = store_lock(self.path.with_name(self.path.name + ".lock"))
 
     def _read(self) -> dict[str, Any]:
         if not self.path.exists():
@@ -51,11 +49,10 @@ class CursorStore:
     def _set_aside(self, reason: str) -> None:
         """Move the unreadable file to ``damaged/state/`` beside a reason file; say so in one line."""
         aside = self.path.parent.parent / "damaged" / "state"
-        aside.mkdir(parents=True, exist_ok=True)
         dst = aside / f"cursors-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.json"
         with self._lock:
             with contextlib.suppress(FileNotFoundError):  # another reader set it aside first
-                self.path.replace(dst)
+                move(self.path, dst)
             dst.with_name(dst.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
         log.warning("%s could not be read (%s); set aside as %s; every source collects from the start "
                     "(mentions already stored are not stored twice)", self.path, reason, dst)

@@ -7,7 +7,9 @@ for ``RETENTION_HOURS`` (readers of an older snapshot still read them), then ``v
 
 The data files are written by pyarrow rather than by delta-rs: delta-rs 1.6 cannot write Parquet page
 checksums, and without them flipped bytes read back as silently wrong numbers. They are plain Parquet in
-the Delta layout (``<key>=<value>/part-<uuid>.parquet``), so any Delta reader can read the tables.
+the Delta layout (``<key>=<value>/part-<uuid>.parquet``), so any Delta reader can read the tables. The
+folder may be in object storage (``storage.objects``): pyarrow's S3 file system writes and reads the data
+files there (an object appears whole when its upload completes) and delta-rs keeps the log beside them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,6 +32,8 @@ from deltalake.transaction import AddAction, RemoveAction, create_table_with_add
 
 from core.errors import StorageError
 from core.files import write_atomic
+from core.location import StorePath, is_remote
+from storage.objects import arrow_fs, delta_options, delta_uri, move
 
 LOG_DIR = "_delta_log"
 RETENTION_HOURS = 24  # a reader holding an older snapshot for longer than this may miss a vacuumed file
@@ -38,7 +41,7 @@ RETENTION_HOURS = 24  # a reader holding an older snapshot for longer than this 
 _CONFIG = {"delta.deletedFileRetentionDuration": f"interval {RETENTION_HOURS} hours", "delta.checkpointInterval": "10"}
 log = logging.getLogger("voxpop.storage")
 # Key column of each file, by table folder then file: files never change, so a process reads each once.
-_KEYS: dict[Path, dict[str, pa.Array]] = {}
+_KEYS: dict[str, dict[str, pa.Array]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +73,10 @@ class Snapshot:
 class Table:
     """One Delta table in ``folder``, partitioned by the date column ``partition``."""
 
-    def __init__(self, folder: Path, schema: pa.Schema, partition: str, description: str) -> None:
+    def __init__(self, folder: StorePath, schema: pa.Schema, partition: str, description: str) -> None:
         self.folder = folder
+        self.fs, self._base = arrow_fs(folder)  # pyarrow's file system and the folder as it names it
+        self.remote = is_remote(folder)
         self.schema = schema  # the columns stored in the files (the partition column lives in paths)
         self.partition = partition
         self.description = description
@@ -80,17 +85,28 @@ class Table:
 
     def exists(self) -> bool:
         """Whether the table has a transaction log (its first commit happened)."""
-        return (self.folder / LOG_DIR).is_dir()
+        if not self.remote:
+            return (self.folder / LOG_DIR).is_dir()
+        return self.fs.get_file_info(f"{self._base}/{LOG_DIR}").type == pa.fs.FileType.Directory
+
+    def _open_log(self) -> DeltaTable:
+        return DeltaTable(delta_uri(self.folder), storage_options=delta_options(self.folder))
+
+    def log(self) -> DeltaTable | None:
+        """The table's Delta log, loaded once and then brought up to date (None before the first commit)."""
+        if not self.exists():
+            return None
+        if self._log is None:
+            self._log = self._open_log()
+        else:
+            self._log.update_incremental()
+        return self._log
 
     def snapshot(self) -> Snapshot:
         """The table's current version and its files."""
-        if not self.exists():
+        table = self.log()
+        if table is None:
             return Snapshot(None)
-        if self._log is None:
-            self._log = DeltaTable(str(self.folder))
-        else:
-            self._log.update_incremental()
-        table = self._log
         actions = pa.table(table.get_add_actions(flatten=True))
         if not actions.num_rows:
             return Snapshot(table, [], table.version())
@@ -104,25 +120,24 @@ class Table:
 
     def version(self) -> int:
         """The table's current version (-1 before the first commit): reads only the log's new commits."""
-        if not self.exists():
-            return -1
-        if self._log is None:
-            self._log = DeltaTable(str(self.folder))
-        else:
-            self._log.update_incremental()
-        return self._log.version()
+        table = self.log()
+        return -1 if table is None else table.version()
 
-    def path(self, file: DataFile) -> Path:
-        """Where ``file`` lies on disk."""
+    def path(self, file: DataFile) -> StorePath:
+        """Where ``file`` lies (on disk or in object storage)."""
         return self.folder / file.rel
+
+    def _fs_path(self, file: DataFile | str) -> str:
+        """``file`` as pyarrow's file system names it."""
+        return f"{self._base}/{file if isinstance(file, str) else file.rel}"
 
     def write(self, table: pa.Table, partition: str) -> AddAction:
         """Write ``table`` as a new file of ``partition`` (not yet visible: ``commit`` publishes it)."""
         rel = f"{self.partition}={partition}/part-{uuid.uuid4().hex[:20]}.parquet"
-        target = self.folder / rel
+        target = self.folder / rel  # in object storage: written locally, then one upload (whole or nothing)
         write_atomic(target, lambda tmp: pq.write_table(table, tmp, compression="zstd", write_page_checksum=True))
-        stat = target.stat()
-        return AddAction(rel, stat.st_size, {self.partition: partition}, int(stat.st_mtime * 1000), True,
+        size = self.fs.get_file_info(self._fs_path(rel)).size if self.remote else target.stat().st_size
+        return AddAction(rel, size, {self.partition: partition}, int(time.time() * 1000), True,
                          json.dumps({"numRecords": table.num_rows}))
 
     def commit(self, snapshot: Snapshot, adds: Sequence[AddAction], removes: Sequence[DataFile]) -> None:
@@ -130,9 +145,10 @@ class Table:
         if not adds and not removes:
             return
         if snapshot.table is None:
-            create_table_with_add_actions(str(self.folder), Schema.from_arrow(self.table_schema), list(adds),
+            create_table_with_add_actions(delta_uri(self.folder), Schema.from_arrow(self.table_schema), list(adds),
                                           mode="append", partition_by=[self.partition],
-                                          description=self.description, configuration=_CONFIG)
+                                          description=self.description, configuration=_CONFIG,
+                                          storage_options=delta_options(self.folder))
             return
         now = int(time.time() * 1000)
         actions = [*adds, *(RemoveAction(f.rel, True, now, f.size, {self.partition: f.partition}) for f in removes)]
@@ -143,8 +159,8 @@ class Table:
         """Read ``file`` with the table's columns (older files read null in newer ones), checksums verified."""
         path = self.path(file)
         try:
-            return pq.read_table(path, columns=list(columns) if columns is not None else None, schema=self.schema,
-                                 page_checksum_verification=True)
+            return pq.read_table(self._fs_path(file), columns=list(columns) if columns is not None else None,
+                                 schema=self.schema, page_checksum_verification=True, filesystem=self.fs)
         except (OSError, pa.ArrowException) as exc:
             raise StorageError(
                 f"cannot read {path}: {exc}. Move the file aside and re-run collection for that day "
@@ -157,7 +173,7 @@ class Table:
         Reads only the ``key`` column, once per file and process.
         """
         wanted = pa.array(sorted(set(ids)), pa.string())
-        cached = _KEYS.setdefault(self.folder.resolve(), {})
+        cached = _KEYS.setdefault(str(self.folder if self.remote else self.folder.resolve()), {})
         current = {f.rel for f in snapshot.files}
         for rel in [r for r in cached if r not in current]:
             del cached[rel]  # retired by a commit: never read again
@@ -176,11 +192,10 @@ class Table:
         """A pyarrow dataset over ``files`` of one snapshot, with the partition column, checksums verified."""
         fmt = ds.ParquetFileFormat(default_fragment_scan_options=ds.ParquetFragmentScanOptions(
             pre_buffer=True, page_checksum_verification=True))
-        local = pa.fs.LocalFileSystem()
-        fragments = [fmt.make_fragment(str(self.path(f)), filesystem=local, file_size=f.size,
+        fragments = [fmt.make_fragment(self._fs_path(f), filesystem=self.fs, file_size=f.size,
                                        partition_expression=ds.field(self.partition) == pa.scalar(
                                            date.fromisoformat(f.partition), pa.date32())) for f in files]
-        return ds.FileSystemDataset(fragments, self.table_schema, fmt, local)
+        return ds.FileSystemDataset(fragments, self.table_schema, fmt, self.fs)
 
     def damaged(self, files: Sequence[DataFile]) -> list[tuple[DataFile, str]]:
         """Those of ``files`` that are gone or whose size differs from the log's (truncated, emptied).
@@ -188,7 +203,17 @@ class Table:
         A stat per file, so cheap enough for every connection; flipped bytes keep the size and are caught
         by the page checksums when read.
         """
-        found = []
+        found: list[tuple[DataFile, str]] = []
+        if self.remote:  # one listing instead of a request per file
+            listed = {i.path: i.size for i in self.fs.get_file_info(pa.fs.FileSelector(self._base, recursive=True,
+                                                                                       allow_not_found=True))}
+            for f in files:
+                size = listed.get(self._fs_path(f))
+                if size is None:
+                    found.append((f, "missing"))
+                elif size != f.size:
+                    found.append((f, f"{size} bytes, the log recorded {f.size} (truncated or overwritten)"))
+            return found
         for f in files:
             try:
                 size = self.path(f).stat().st_size
@@ -206,14 +231,15 @@ class Table:
             log.warning("%s: left out damaged %s (%s); `voxpop listen` sets it aside", self.folder.name, rel, reason)
         return [f for f in files if f.rel not in bad]
 
-    def set_aside(self, snapshot: Snapshot, damaged: Sequence[tuple[DataFile, str]], to: Path) -> list[str]:
+    def set_aside(self, snapshot: Snapshot, damaged: Sequence[tuple[DataFile, str]], to: StorePath) -> list[str]:
         """Move damaged files under ``to`` with a reason file, drop them from the table; one line each."""
         lines = []
         for f, reason in damaged:
             src, dst = self.path(f), to / f.rel
-            dst.parent.mkdir(parents=True, exist_ok=True)
             if src.exists():
-                src.replace(dst)
+                move(src, dst)
+            elif not self.remote:
+                dst.parent.mkdir(parents=True, exist_ok=True)
             dst.with_name(dst.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
             lines.append(f"{self.folder.name}: set aside damaged {f.rel} ({reason}) in {dst.parent}; "
                          f"re-run collection for {f.partition}")
@@ -226,7 +252,7 @@ class Table:
         """Delete files removed more than ``RETENTION_HOURS`` ago; returns how many (commits only if any)."""
         if not self.exists():
             return 0
-        table = DeltaTable(str(self.folder))
+        table = self._open_log()
         if not table.vacuum(retention_hours=RETENTION_HOURS, enforce_retention_duration=False, dry_run=True):
             return 0
         return len(table.vacuum(retention_hours=RETENTION_HOURS, enforce_retention_duration=False, dry_run=False))

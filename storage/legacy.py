@@ -65,7 +65,9 @@ def _keys(name: str) -> str:
 
 def legacy_files(layout: StoreLayout) -> dict[str, list[Path]]:
     """Old-layout data files per table folder that has no Delta log (empty when there is nothing to migrate)."""
-    found = {}
+    found: dict[str, list[Path]] = {}
+    if layout.remote:  # the old layout only ever lived on local disk
+        return found
     for name, table in tables.all_tables(layout).items():
         if table.exists():
             continue

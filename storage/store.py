@@ -13,8 +13,9 @@ The dedupe key is ``mention_id`` across the whole table, never per day: an upser
 of its ids, rewrites the days that hold them together with the days it adds to (newest wins), and
 publishes the new files and retires the old ones in one Delta commit. So a re-run adds no duplicates, a
 mention re-dated onto another day moves instead of doubling, a crash leaves the previous version intact,
-and every reader sees one version whole. Each day keeps one file. A file lock serialises writers on one
-machine; delta-rs detects a conflicting commit from elsewhere.
+and every reader sees one version whole. Each day keeps one file. A lock serialises writers: an OS file
+lock on local disk, a lease object in object storage (``storage.objects``, for a root such as
+``s3://bucket/prefix``); delta-rs refuses a conflicting commit from elsewhere either way.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from filelock import FileLock
 
 from core.files import sweep_temporaries
 from core.layout import PARTITION_KEY, StoreLayout
+from core.location import StorePath, store_root
 from core.types import Rejected
 from storage import tables
 from storage.alerts import AlertLog
@@ -39,6 +40,7 @@ from storage.corrections import Correction, Corrections
 from storage.forget import Eraser, Erasure, Subject
 from storage.legacy import refuse_old_layout
 from storage.mentions import MentionRows
+from storage.objects import store_lock
 from storage.quarantine import Quarantine
 from storage.schema import MENTION_SCHEMA, count_problems, to_table, validate_record
 from storage.upgrade import upgrade
@@ -62,8 +64,8 @@ class WriteResult:
 class MentionStore:
     """Scored mentions, their embeddings, the quarantine and cursors under one root folder."""
 
-    def __init__(self, root: str | Path) -> None:
-        self.root = Path(root)
+    def __init__(self, root: str | StorePath) -> None:
+        self.root = store_root(root)
         self.layout = StoreLayout.of(self.root)
         refuse_old_layout(self.layout)
         self.upgraded = upgrade(self.root)  # a store of an older contract: columns added, ratings backfilled
@@ -71,9 +73,10 @@ class MentionStore:
         self.quarantine_dir = self.layout.quarantine
         self.embeddings_dir = self.layout.embeddings
         self.state_dir = self.layout.state
-        for d in (self.mentions_dir, self.quarantine_dir, self.state_dir):
-            d.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(self.state_dir / ".write.lock"))
+        if not self.layout.remote:  # object storage has no folders to create
+            for d in (self.mentions_dir, self.quarantine_dir, self.state_dir):
+                d.mkdir(parents=True, exist_ok=True)
+        self._lock = store_lock(self.state_dir / ".write.lock")
         self._table = tables.mentions(self.layout)
         self._rows = MentionRows(self._table)
         self._vectors = VectorTable(tables.embeddings(self.layout))

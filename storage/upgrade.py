@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import DeltaTable, Schema
-from filelock import FileLock, Timeout
+from deltalake import Schema
+from filelock import Timeout
 
 from core.layout import StoreLayout
 from core.ratings import RATING_COLUMN, rating_or_none
 from storage import tables
 from storage.engine import Table
+from storage.objects import store_lock
 from storage.schema import MENTION_SCHEMA
 
 log = logging.getLogger("voxpop.storage")
@@ -45,7 +46,7 @@ def missing_columns(table: Table) -> list[str]:
     """Contract columns the table's log does not have yet (empty for a current or a new table)."""
     if not table.exists():
         return []
-    have = set(DeltaTable(str(table.folder)).schema().to_arrow().names)
+    have = set(table.log().schema().to_arrow().names)
     return [name for name in MENTION_SCHEMA.names if name not in have]
 
 
@@ -81,8 +82,7 @@ def upgrade(root: str | Path, *, wait: bool = True) -> Upgrade:
     table = tables.mentions(layout)
     if not missing_columns(table):
         return result
-    layout.state.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(layout.state / ".write.lock"), timeout=-1 if wait else 0)
+    lock = store_lock(layout.state / ".write.lock", timeout=-1 if wait else 0)
     try:
         with lock:
             _upgrade(table, result)
@@ -112,7 +112,7 @@ def _upgrade(table: Table, result: Upgrade) -> None:
             adds.append(table.write(data, f.partition))
             removes.append(f)
     table.commit(snap, adds, removes)
-    delta = DeltaTable(str(table.folder))
+    delta = table.log()
     delta.alter.add_columns(list(Schema.from_arrow(pa.schema([MENTION_SCHEMA.field(n) for n in missing])).fields))
     delta.alter.set_table_description(table.description)
     result.columns = missing

@@ -109,3 +109,26 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A moto S3 server on 127.0.0.1 for the session (started by the first test that asks for it)."""
+    import logging
+
+    from tests.fakes.s3 import moto_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one log line per request otherwise
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_env(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The AWS variables a user sets, pointing at the fake (children inherit them), and a short lock lease."""
+    from tests.fakes.s3 import aws_env
+
+    for name, value in aws_env(s3_endpoint).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("VOXPOP_LOCK_LEASE_SECONDS", "3")  # a killed run's lock lapses in 3 s, not 60
+    return s3_endpoint

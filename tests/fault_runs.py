@@ -2,8 +2,8 @@
 
 Shared by ``tests/test_faults.py`` and ``benchmarks/faults.py``. A project is three JSONL exports of mentions
 spread over four days, read by a ``file`` source in pages, into a store at ``storage.path`` (a local folder
-now; the helpers that look at the store's files are the only local-only part, so an ``s3://`` URL needs just
-a listing of its objects there). The audit is what a kill may never change: every expected mention stored
+or an ``s3://`` URL on the moto fake: the store's files are looked at through ``core.location``'s paths,
+which list objects there). The audit is what a kill may never change: every expected mention stored
 exactly once (read through DuckDB, as analysts and reports read it), one embedding each, no temporary file
 left in the store, the cursor and the topic watermark covering what is stored.
 """
@@ -32,7 +32,7 @@ class Project:
     """A generated project folder: exports, config, and the store location."""
 
     folder: Path
-    store: str  # storage.path as written in the config (a local folder for now)
+    store: str  # storage.path as written in the config (a local folder or an s3:// URL)
 
     @property
     def config(self) -> Path:
@@ -40,9 +40,18 @@ class Project:
         return self.folder / "voxpop.yaml"
 
     @property
-    def root(self) -> Path:
-        """The store's folder (local stores only)."""
-        return Path(self.store)
+    def root(self) -> Any:
+        """The store's root: a ``Path``, or a ``UPath`` in object storage."""
+        from core.location import store_root
+
+        return store_root(self.store)
+
+    @property
+    def remote(self) -> bool:
+        """Whether the store is in object storage (no temporary is ever visible there)."""
+        from core.location import is_url
+
+        return is_url(self.store)
 
     def expected(self) -> set[str]:
         """Every mention id the exports hold."""
@@ -163,8 +172,13 @@ def run_to_end(project: Project, *args: str) -> Child:
 
 def temporaries(project: Project) -> list[str]:
     """Temporary files left in the store: writers' ``.tmp`` files and delta-rs's uncommitted commit files."""
-    return sorted(str(p.relative_to(project.root)) for p in project.root.rglob("*")
+    return sorted(_rel(p, project.root) for p in project.root.rglob("*")
                   if p.is_file() and (".tmp" in p.name or p.parent.name == ".tmp" or p.name.startswith("_commit_")))
+
+
+def _rel(path: Any, root: Any) -> str:
+    """``path`` relative to ``root`` (``Path`` or ``UPath``)."""
+    return str(path)[len(str(root)):].lstrip("/")
 
 
 def untracked(project: Project) -> list[str]:
@@ -180,8 +194,8 @@ def untracked(project: Project) -> list[str]:
             continue
         added = {json.loads(line)["add"]["path"] for commit in log.glob("*.json")
                  for line in commit.read_text(encoding="utf-8").splitlines() if '"add"' in line[:8]}
-        out += [f"{table}/{p.relative_to(log.parent)}" for p in log.parent.rglob("*.parquet")
-                if "_delta_log" not in p.parts and str(p.relative_to(log.parent)) not in added]
+        out += [f"{table}/{_rel(p, log.parent)}" for p in log.parent.rglob("*.parquet")
+                if "_delta_log" not in str(p) and _rel(p, log.parent) not in added]
     return sorted(out)
 
 

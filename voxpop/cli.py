@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from datetime import date
 from enum import StrEnum
@@ -80,12 +81,19 @@ def _date_range(start: str | None, end: str | None) -> tuple[date | None, date |
 def demo(
     directory: Annotated[Path, typer.Option(help="Where the demo's config, data and reports go.")] = DEMO_DIR,
     lang: Annotated[ReportLang, typer.Option(help="Report language.")] = ReportLang.en,
+    storage: Annotated[str | None, typer.Option(
+        help="Where the demo stores its data: a folder, or s3://BUCKET/PREFIX (credentials and endpoint from "
+        "the AWS_* variables). Written into the demo's config. Default: data/ beside the config.")] = None,
 ) -> None:
     """Run the whole pipeline on the bundled multilingual sample and write the report."""
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / "voxpop.yaml"
     if not config.exists():
         config.write_text(DEMO_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    if storage is not None:  # the storage line only: other edits of the demo config stay
+        text = re.sub(r"(?m)^(storage:\n  path: ).*$", lambda m: m.group(1) + json.dumps(storage),
+                      config.read_text(encoding="utf-8"), count=1)
+        config.write_text(text, encoding="utf-8")
     console.print(f"[bold]voxpop demo[/] — config {config} (edit it and re-run to experiment)")
     summary = _listen(config, None)
     files = _report(config, lang.value, None, None, None)
