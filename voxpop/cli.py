@@ -20,7 +20,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
-from core.errors import VoxpopError
+from core.errors import StorageError, VoxpopError
 from core.languages import UI_LANGUAGES
 from core.records import csv_cell
 from core.text import display_safe
@@ -133,11 +133,16 @@ def _demo_alerts(config: Path) -> None:
 def _validate(config: Path) -> Settings:
     """Fail fast with a readable message before Prefect starts (its logs would add a traceback)."""
     from core.config import load_settings  # noqa: PLC0415
+    from core.layout import StoreLayout  # noqa: PLC0415
 
     try:
-        return load_settings(config)
+        settings = load_settings(config)
     except VoxpopError as exc:
         raise _fail(exc) from None
+    layout = StoreLayout.of(settings.storage.path)
+    if layout.remote and (why := layout.unusable()):  # a bucket is checked once here, not by a traceback later
+        raise _fail(StorageError(why))
+    return settings
 
 
 def _listen(config: Path, sources: list[str] | None, *, wait: bool = True) -> dict[str, Any]:
