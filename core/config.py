@@ -138,6 +138,26 @@ class Storage(_Model):
         return str(value)
 
 
+class Scale(_Model):
+    """Where scoring runs: in the listen process, or spread over Dask workers (docs/scaling.md)."""
+
+    workers: int = Field(
+        default=0, ge=0, le=256,
+        description="0: score in the listen process. N: start a local Dask cluster of N worker processes (one "
+        "model load each) for listen and backfill runs; ignored when `scale.scheduler` is set.",
+    )
+    scheduler: str | None = Field(
+        default=None, pattern=r"^(tcp|tls|inproc)://\S+$",
+        description="Address of a running Dask scheduler (tcp://host:8786) whose workers score; they need voxpop "
+        "installed and, for the default model, nothing else (it ships in the package).",
+    )
+
+    @property
+    def distributed(self) -> bool:
+        """Whether scoring goes to Dask workers."""
+        return bool(self.workers or self.scheduler)
+
+
 class Model(_Model):
     """Which models score mentions."""
 
@@ -405,6 +425,7 @@ class Settings(BaseSettings):
     topics: Topics = Field(default_factory=Topics, description="Topic model options.")
     alerts: Alerts = Field(default_factory=Alerts, description="Alert rules and channels.")
     serve: Serve = Field(default_factory=Serve, description="Explorer web app options (`voxpop serve`).")
+    scale: Scale = Field(default_factory=Scale, description="Distributed scoring on Dask workers (docs/scaling.md).")
 
     @field_validator("languages")
     @classmethod

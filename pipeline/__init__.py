@@ -16,7 +16,7 @@ from pipeline.listen import (
 )
 from pipeline.lock import ListenBusyError, ListenLock
 from pipeline.progress import ListenProgress, NoProgress
-from pipeline.records import Deduper, ScoredPage, score_records
+from pipeline.records import Deduper, ScoredPage, chunks, merge_pages, score_records
 from pipeline.report import taxonomy_labels, write_report
 from pipeline.rescore import NO_BRAND, STEPS, RescoreSummary, parse_steps, rescore, rescore_steps
 from pipeline.scoring import ScorerFactory, get_scorer
@@ -39,9 +39,11 @@ __all__ = [
     "ScorerFactory",
     "SourceSummary",
     "StoredPage",
+    "chunks",
     "fit_topics",
     "forget",
     "get_scorer",
+    "merge_pages",
     "parse_steps",
     "refresh_topics",
     "rescore",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +54,23 @@ def score_records(records: list[Record], scorer: Scorer,
                if s.embedding is not None}
     encoder = scorer.encoder.name if vectors and scorer.encoder is not None else "unknown"
     return ScoredPage(rows, vectors, encoder, failed)
+
+
+def chunks(records: Sequence[Record], size: int) -> list[list[Record]]:
+    """``records`` cut into consecutive parts of ``size`` (the scorer's batch size: the same batches as one call)."""
+    return [list(records[i : i + size]) for i in range(0, len(records), max(1, size))]
+
+
+def merge_pages(pages: Sequence[ScoredPage]) -> ScoredPage:
+    """Scored parts of one page, in their order, as one page (what scoring it whole returns)."""
+    out = ScoredPage()
+    for page in pages:
+        out.rows += page.rows
+        out.vectors |= page.vectors
+        out.failed += page.failed
+        if page.vectors:
+            out.encoder = page.encoder
+    return out
 
 
 class Deduper:

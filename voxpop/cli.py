@@ -28,6 +28,8 @@ from voxpop.prefect_server import ensure_server
 from voxpop.progress import BAR, RichListenProgress
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from core.config import Settings
 
 # Before Prefect is imported anywhere: no telemetry from a tool that promises to work offline.
@@ -145,7 +147,9 @@ def _validate(config: Path) -> Settings:
     return settings
 
 
-def _listen(config: Path, sources: list[str] | None, *, wait: bool = True) -> dict[str, Any]:
+def _listen(config: Path, sources: list[str] | None, *, wait: bool = True,
+            run: Callable[[Any], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Run the listen flow (or ``run(progress)``, the backfill's) with Rich progress; print its table."""
     from flows.listen import listen as listen_flow  # noqa: PLC0415 - Prefect is slow to import; load on use
     from pipeline import ListenLock  # noqa: PLC0415
 
@@ -155,8 +159,9 @@ def _listen(config: Path, sources: list[str] | None, *, wait: bool = True) -> di
             ListenLock(settings.storage.path).probe()
         ensure_server()  # one that stops when this process dies, however it dies
         with RichListenProgress() as progress:
-            summary = listen_flow(config=str(config), sources=sources, progress=progress,
-                                  skip_missing_credentials=True, raise_on_error=False, wait=wait)
+            summary = run(progress) if run is not None else listen_flow(
+                config=str(config), sources=sources, progress=progress, skip_missing_credentials=True,
+                raise_on_error=False, wait=wait)
     except VoxpopError as exc:
         raise _fail(exc) from None
     table = Table(title="listen", show_edge=False)
@@ -219,6 +224,30 @@ def listen(
 ) -> None:
     """Collect, score and store new mentions from the configured sources."""
     summary = _listen(config, source, wait=wait)
+    out.print(f"stored in {summary['storage']} ({summary['total_stored']} mentions in total)")
+
+
+@app.command()
+def backfill(
+    export: Annotated[Path, typer.Argument(help="The export to import: a CSV/JSONL/Excel file or a folder of them.")],
+    config: ConfigOpt = Path("voxpop.yaml"),
+    workers: Annotated[int | None, typer.Option(min=0, max=256, help=(
+        "Score on this many local Dask worker processes (one model load each); 0: in this process. "
+        "Default: scale.workers of the config (or its scale.scheduler)."))] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", "-o", help=(
+        "A file-source option as key=value (format=csv, platform=google_play, date_format=%d.%m.%Y, ...)."))] = None,
+) -> None:
+    """Import a large export once, with scoring spread over Dask workers (idempotent and resumable)."""
+    from flows.backfill import backfill as backfill_flow  # noqa: PLC0415
+
+    options = {}
+    for item in option or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise _fail(VoxpopError(f"--option {item!r}: write it as key=value, e.g. --option format=csv"))
+        options[key.strip()] = value
+    summary = _listen(config, None, run=lambda progress: backfill_flow(
+        config=str(config), path=str(export), workers=workers, options=options, progress=progress))
     out.print(f"stored in {summary['storage']} ({summary['total_stored']} mentions in total)")
 
 

@@ -6,6 +6,8 @@ from types import TracebackType
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from pipeline.progress import NoProgress
+
 BAR = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 _TOPICS = "\0topics"  # no source can have this name
 
@@ -24,6 +26,10 @@ class RichListenProgress:
         self._started = False
         self._tasks: dict[str, TaskID] = {}
         self._totals: dict[str, int] = {}
+
+    def __reduce__(self) -> tuple[type[NoProgress], tuple[()]]:
+        """A copy sent elsewhere (a Dask worker gets the flow's context) draws nothing: the bars stay here."""
+        return NoProgress, ()
 
     def __enter__(self) -> RichListenProgress:
         return self
