@@ -18,12 +18,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from filelock import FileLock
 
 from core.errors import StorageError
 from core.layout import PARTITION_KEY, StoreLayout
 from storage import tables
 from storage.engine import LOG_DIR, Table
+from storage.objects import store_lock
 from storage.schema import MENTION_SCHEMA, QUARANTINE_SCHEMA, embedding_schema
 from storage.upgrade import Upgrade, fill_ratings, upgrade
 
@@ -93,8 +93,9 @@ def migrate(root: str | Path) -> Migration:
     """Convert the old layout under ``root`` into Delta tables, then to the current contract; idempotent."""
     layout = StoreLayout.of(root)
     result = Migration(root=layout.root)
-    layout.state.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(layout.state / ".write.lock")):
+    if layout.remote:  # the old layout only ever lived on local disk: nothing to convert in a bucket
+        return result
+    with store_lock(layout.state / ".write.lock"):
         for name, table in tables.all_tables(layout).items():
             staging = layout.root / STAGING / name
             if not table.folder.exists() and (staging / LOG_DIR).is_dir():
