@@ -13,6 +13,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from core.config import load_settings
+from flows.scale import score_distributed, scoring_runner
 from pipeline import get_scorer, rescore_steps
 from pipeline import rescore as run_rescore
 from storage import MentionStore
@@ -24,15 +25,19 @@ def rescore(
     start: date | None = None,
     end: date | None = None,
     only: str | None = None,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     """Rescore the mentions posted from ``start`` to ``end`` (default: all); ``only``: e.g. ``brands,lang``.
 
     As ``voxpop rescore``: without ``only``, topics are refitted only when the config enables them.
+    Scoring runs where ``scale:`` says (``workers`` overrides ``scale.workers``; ``voxpop backfill --start``).
     """
     settings = load_settings(config)
     steps = rescore_steps(settings, only)
-    summary = run_rescore(settings, MentionStore(settings.storage.path), lambda: get_scorer(settings), start=start,
-                          end=end, steps=steps, logger=get_run_logger())
+    with scoring_runner(settings, workers) as runner:
+        spread = (lambda rows: score_distributed(runner, settings, rows)) if runner is not None else None
+        summary = run_rescore(settings, MentionStore(settings.storage.path), lambda: get_scorer(settings),
+                              start=start, end=end, steps=steps, logger=get_run_logger(), score_rows=spread)
     get_run_logger().info("rescore: %d of %d mentions changed on %d days", summary.changed, summary.rows,
                           summary.days)
     return asdict(summary)

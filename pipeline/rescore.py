@@ -107,10 +107,12 @@ def rescore(
     steps: tuple[str, ...] = STEPS,
     on_day: Callable[[date, int], None] | None = None,
     logger: Logger | None = None,
+    score_rows: Callable[[list[dict[str, Any]]], ScoredPage] | None = None,
 ) -> RescoreSummary:
     """Rescore the stored mentions posted from ``start`` to ``end`` (default: every stored day).
 
-    ``on_day(day, total_days)`` is called after each day is durably done (the CLI's progress bar).
+    ``on_day(day, total_days)`` is called after each day is durably done (the CLI's progress bar);
+    ``score_rows`` replaces ``score_records`` with the scorer (``flows.scale``: the same scores, on workers).
     """
     log = logger or logging.getLogger("voxpop.rescore")
     store.recover()
@@ -136,7 +138,7 @@ def rescore(
         updates: dict[str, dict[str, Any]] = {}
         kept, removed = _match_brands(rows, matcher, hints, updates) if matcher is not None else (rows, [])
         summary.renamed += sum("brand" in diff for diff in updates.values())
-        scored = _score(kept, scorer, nlp_steps, updates) if nlp_steps and kept else ScoredPage()
+        scored = _score(kept, scorer, nlp_steps, updates, score_rows) if nlp_steps and kept else ScoredPage()
         for diff in updates.values():
             for column in diff:
                 if column != "model_version":
@@ -229,12 +231,13 @@ def _match_brands(rows: list[dict[str, Any]], matcher: BrandMatcher, hints: Mapp
 
 
 def _score(rows: list[dict[str, Any]], scorer: ScorerFactory, steps: list[str],
-           updates: dict[str, dict[str, Any]]) -> ScoredPage:
+           updates: dict[str, dict[str, Any]],
+           score_rows: Callable[[list[dict[str, Any]]], ScoredPage] | None = None) -> ScoredPage:
     """Score ``rows`` as listen does; the changed columns of ``steps`` go to ``updates``.
 
     Returns the scored page, for its embeddings; rows the model failed on keep their stored labels.
     """
-    scored = score_records(rows, scorer())
+    scored = score_rows(rows) if score_rows is not None else score_records(rows, scorer())
     by_id = {row["mention_id"]: row for row in rows}
     for new in scored.rows:  # a row the model failed on (scored.failed) keeps its stored labels
         row = by_id[new["mention_id"]]

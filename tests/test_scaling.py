@@ -1,5 +1,6 @@
 """Distributed scoring (issue 18.2): ``voxpop backfill`` on a local Dask cluster of two workers stores exactly
-what the serial run stores, each worker loads the model once, and a re-run imports nothing new.
+what the serial run stores, a re-run imports nothing new, a re-score of the serial store's date range on
+the workers changes nothing, and each worker loads the model once.
 
 The real default model runs on the workers (it ships in the package: nothing is downloaded); the
 export is generated here, in four languages, with dates in two formats and rows that must be quarantined.
@@ -88,6 +89,12 @@ def test_backfill_on_two_dask_workers_stores_what_the_serial_run_stores(tmp_path
                                      "--option", "platform=google_play"])
     assert again.exit_code == 0, again.output
     assert len(_stored(spread)) == 130
+
+    # Re-scoring the serial store's date range on the workers changes nothing: the same scores again.
+    rescored = CliRunner().invoke(app, ["backfill", "-c", str(serial), "--start", "2026-10-01", "--end",
+                                        "2026-10-28", "--workers", "2", "--only", "lang,sentiment,aspects"])
+    assert rescored.exit_code == 0, rescored.output
+    assert "re-scored 130 mention(s) on 28 day(s): 0 changed" in rescored.output
 
 
 def _model_loads() -> int:

@@ -227,18 +227,43 @@ def listen(
     out.print(f"stored in {summary['storage']} ({summary['total_stored']} mentions in total)")
 
 
+def _rescore_range(config: Path, start: str | None, end: str | None, only: str | None,
+                   workers: int | None) -> None:
+    """``voxpop backfill --start/--end``: the rescore flow with its scoring on Dask workers."""
+    from flows.rescore import rescore as rescore_flow  # noqa: PLC0415
+
+    start_d, end_d = _date_range(start, end)
+    _validate(config)
+    try:
+        ensure_server()
+        summary = rescore_flow(config=str(config), start=start_d, end=end_d, only=only, workers=workers)
+    except VoxpopError as exc:
+        raise _fail(exc) from None
+    out.print(f"re-scored {summary['rows']} mention(s) on {summary['days']} day(s): {summary['changed']} changed")
+
+
 @app.command()
-def backfill(
-    export: Annotated[Path, typer.Argument(help="The export to import: a CSV/JSONL/Excel file or a folder of them.")],
+def backfill(  # noqa: PLR0917 - Typer: one parameter per command-line option
+    export: Annotated[Path | None, typer.Argument(
+        help="The export to import: a CSV/JSONL/Excel file or a folder of them.")] = None,
     config: ConfigOpt = Path("voxpop.yaml"),
+    start: Annotated[str | None, typer.Option(help="Re-score the stored mentions from this day, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option(help="... up to this day (default: the newest).")] = None,
+    only: Annotated[str | None, typer.Option(help="With --start/--end: only these steps (as rescore --only).")] = None,
     workers: Annotated[int | None, typer.Option(min=0, max=256, help=(
         "Score on this many local Dask worker processes (one model load each); 0: in this process. "
         "Default: scale.workers of the config (or its scale.scheduler)."))] = None,
     option: Annotated[list[str] | None, typer.Option("--option", "-o", help=(
         "A file-source option as key=value (format=csv, platform=google_play, date_format=%d.%m.%Y, ...)."))] = None,
 ) -> None:
-    """Import a large export once, with scoring spread over Dask workers (idempotent and resumable)."""
+    """Import a large export, or re-score a date range, with scoring spread over Dask workers (resumable)."""
     from flows.backfill import backfill as backfill_flow  # noqa: PLC0415
+
+    if export is None:
+        if start is None and end is None:
+            raise _fail(VoxpopError("give an export to import, or --start/--end to re-score stored mentions"))
+        _rescore_range(config, start, end, only, workers)
+        return
 
     options = {}
     for item in option or []:
