@@ -1,6 +1,6 @@
 """kill -9 figures for docs/reliability.md: many kills at each stage of a listen, and at random moments.
 
-    python benchmarks/faults.py [--kills 6] [--random 10] [--seed 18]
+    python benchmarks/faults.py [--kills 6] [--random 10] [--seed 18] [--s3]
 
 Each kill runs on a fresh project of ``tests/fault_runs.py`` (90 mentions in 3 JSONL exports over 4 days, 6
 pages, 3 cursor saves): ``tests/fault_cli.py`` (the real ``voxpop`` CLI and listen pipeline on the real
@@ -17,6 +17,8 @@ to readers; vacuumed after a day).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import os
 import platform
 import random
@@ -32,9 +34,9 @@ from tests.fault_cli import STAGES
 from tests.fault_runs import Audit, Child, audit, make_project, run_to_end
 
 
-def stage_entries(base: Path) -> Counter[str]:
+def stage_entries(base: Path, store: str | None = None) -> Counter[str]:
     """How many times a complete run enters each stage."""
-    project = make_project(base / "reference")
+    project = make_project(base / "reference", store)
     child = run_to_end(project)
     return Counter(s.rsplit(" ", 1)[0] for s in child.stages())
 
@@ -59,7 +61,29 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=6, help="kills per stage")
     parser.add_argument("--random", type=int, default=10, help="kills at random moments")
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--s3", action="store_true",
+                        help="store in a moto S3 server on 127.0.0.1 (s3:// prefixes; a killed run's lease: 3 s)")
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        if args.s3:
+            from tests.fakes.s3 import aws_env, moto_server
+
+            logging.getLogger("werkzeug").setLevel(logging.ERROR)
+            os.environ.update(aws_env(stack.enter_context(moto_server())), VOXPOP_LOCK_LEASE_SECONDS="3")
+        run(args)
+
+
+def _store(args: argparse.Namespace, name: str) -> str | None:
+    """The store of one project: a folder beside it, or a fresh prefix in the fake bucket."""
+    if not args.s3:
+        return None
+    from tests.fakes.s3 import new_prefix
+
+    return new_prefix(name)
+
+
+def run(args: argparse.Namespace) -> None:
+    """The kills of every stage, then the random ones; prints the markdown table."""
     rng = random.Random(args.seed)
     began = time.perf_counter()
     header = ("| stage killed | kills | mentions expected | stored | lost | duplicated | temp files after the kill "
@@ -67,12 +91,12 @@ def main() -> None:
     lines = []
     with tempfile.TemporaryDirectory(prefix="voxpop-faults-") as tmp:
         base = Path(tmp)
-        entries = stage_entries(base)
+        entries = stage_entries(base, _store(args, "reference"))
         print(f"a complete run enters: {dict(entries)}", flush=True)
         for stage in STAGES:
             results = []
             for k in range(args.kills):
-                project = make_project(base / f"{stage}-{k}")
+                project = make_project(base / f"{stage}-{k}", _store(args, f"{stage}-{k}"))
                 n = rng.randint(1, entries[stage])
                 child = Child(project, halt=f"{stage}:{n}")
                 child.wait_halt()
@@ -82,7 +106,7 @@ def main() -> None:
                 results.append((killed, audit(project)))
             lines.append(row(stage, results))
             print(lines[-1], flush=True)
-        project = make_project(base / "random")
+        project = make_project(base / "random", _store(args, "random"))
         reached: Counter[str] = Counter()
         killed_audits = []
         for _ in range(args.random):
@@ -103,7 +127,8 @@ def main() -> None:
     print()
     print(header)
     print("\n".join(lines))
-    print(f"\n{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+    print(f"\n{'S3 (moto on 127.0.0.1)' if args.s3 else 'local disk'}; "
+          f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f} at the end, {time.perf_counter() - began:.0f} s in all")
 
 
