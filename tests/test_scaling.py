@@ -41,7 +41,8 @@ def _export(path: Path, rows: int = 130) -> None:
         out = csv.writer(fh)
         out.writerow(["id", "date", "review", "platform"])
         for i in range(rows):
-            when = f"{1 + i % 28:02d}.10.2026 1{i % 10}:05" if i % 2 else f"2026-10-{1 + i % 28:02d}T09:{i % 60:02d}:00Z"
+            day = 1 + i % 28
+            when = f"{day:02d}.10.2026 1{i % 10}:05" if i % 2 else f"2026-10-{day:02d}T09:{i % 60:02d}:00Z"
             out.writerow([str(i), when, f"{TEXTS[i % len(TEXTS)]} #{i}", "google play"])
         out.writerow(["bad-1", "not a date", "Narmart broken row", "google play"])
 
