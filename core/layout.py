@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.location import StorePath, is_remote, store_root
+from core.location import StorePath, bucket_of, is_remote, store_root
 
 PARTITION_KEY = "mention_date"
 _VIRTUAL_ROOTS = frozenset({"proc", "sys", "dev"})
@@ -128,7 +128,7 @@ class StoreLayout:
 
 def _unreachable(root: StorePath) -> str | None:
     """Why the bucket of an object-storage root cannot be used (one line), else None."""
-    bucket = str(root).split("://", 1)[1].split("/", 1)[0]
+    bucket = bucket_of(root)
     try:
         root.fs.ls(bucket, detail=False)
     except FileNotFoundError:

@@ -19,6 +19,7 @@ from core.config import Source, load_settings
 from core.errors import VoxpopError
 from flows.listen import run_sources
 from pipeline import ListenProgress, run_failures
+from storage import MentionStore
 
 
 def source_name(path: Path) -> str:
@@ -40,7 +41,8 @@ def backfill(config: str, path: str, *, workers: int | None = None, options: dic
     source = Source(name=source_name(export), type="file", options={**(options or {}), "path": str(export)})
     settings = settings.model_copy(update={"sources": [*(s for s in settings.sources if s.name != source.name),
                                                        source]})
-    summary = run_sources(settings, [source.name], progress=progress, workers=workers)
+    summary = run_sources(settings, MentionStore(settings.storage.path), [source.name], progress=progress,
+                          workers=workers)
     if failed := run_failures(summary):
         raise VoxpopError("; ".join(failed))
     return summary

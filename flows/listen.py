@@ -20,7 +20,7 @@ from core.config import Settings, load_settings
 from core.errors import VoxpopError
 from core.redact import scrub
 from core.types import Rejected
-from flows.scale import score_distributed, scoring_runner
+from flows.scale import scoring_runner, spread_scoring
 from pipeline import (
     ListenProgress,
     ListenRun,
@@ -79,16 +79,15 @@ def alert_step(settings: Settings, store: MentionStore, run_id: str) -> dict[str
 class TaskSteps:
     """A source's page steps, each run as the task above; scoring on Dask workers when a runner is given."""
 
-    def __init__(self, local: LocalSteps, runner: Any = None, settings: Settings | None = None) -> None:
+    def __init__(self, local: LocalSteps, spread: Callable[..., ScoredPage] | None = None) -> None:
         self.local = local
-        self.runner = runner
-        self.settings = settings
+        self.spread = spread  # flows.scale.spread_scoring: the page scored on Dask workers
 
     def score_page(self, records: list[dict[str, Any]], on_progress: Callable[[int], None] | None = None,
                    ) -> ScoredPage:
         """See ``score_page`` (and ``flows.scale.score_distributed``)."""
-        if self.runner is not None and self.settings is not None:
-            return score_distributed(self.runner, self.settings, records, on_progress)
+        if self.spread is not None:
+            return self.spread(records, on_progress)
         return score_page(self.local, records, on_progress)
 
     def store_page(self, page: ScoredPage, rejects: list[Rejected]) -> StoredPage:
@@ -100,19 +99,19 @@ class TaskSteps:
         save_cursor(self.local, cursor)
 
 
-def run_sources(settings: Settings, names: Sequence[str], *, progress: ListenProgress | None = None,
-                skip_missing_credentials: bool = False, wait: bool = True, workers: int | None = None,
-                ) -> dict[str, Any]:
+def run_sources(settings: Settings, store: MentionStore, names: Sequence[str], *,
+                progress: ListenProgress | None = None, skip_missing_credentials: bool = False, wait: bool = True,
+                workers: int | None = None) -> dict[str, Any]:
     """The listen run of ``names`` inside a flow: page steps as tasks, scoring where ``settings.scale`` says."""
     run_id = str(flow_run.get_id() or uuid.uuid4())
-    store = MentionStore(settings.storage.path)
     with scoring_runner(settings, workers) as runner:
         if runner is not None:
             get_run_logger().info("scoring on Dask workers (%s)", settings.scale.scheduler or
                                   f"{workers or settings.scale.workers} local processes")
         run = ListenRun(settings, store, lambda: get_scorer(settings), run_id=run_id,
                         logger=get_run_logger(), progress=progress,
-                        steps=lambda local: TaskSteps(local, runner, settings), fit_topics=assign_topics, wait=wait)
+                        steps=lambda local: TaskSteps(local, spread_scoring(runner, settings)),
+                        fit_topics=assign_topics, wait=wait)
         return run.run(names, skip_missing_credentials=skip_missing_credentials, raise_on_error=False)
 
 
@@ -140,9 +139,9 @@ def listen(
     """
     settings = load_settings(config)
     names = select_sources(settings, sources)
-    summary = run_sources(settings, names, progress=progress, skip_missing_credentials=skip_missing_credentials,
-                          wait=wait)
     store = MentionStore(settings.storage.path)
+    summary = run_sources(settings, store, names, progress=progress,
+                          skip_missing_credentials=skip_missing_credentials, wait=wait)
     run_id = summary["run_id"]
     if alerts:
         summary["alerts"] = alert_step(settings, store, run_id)

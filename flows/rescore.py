@@ -13,7 +13,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from core.config import load_settings
-from flows.scale import score_distributed, scoring_runner
+from flows.scale import scoring_runner, spread_scoring
 from pipeline import get_scorer, rescore_steps
 from pipeline import rescore as run_rescore
 from storage import MentionStore
@@ -35,9 +35,9 @@ def rescore(
     settings = load_settings(config)
     steps = rescore_steps(settings, only)
     with scoring_runner(settings, workers) as runner:
-        spread = (lambda rows: score_distributed(runner, settings, rows)) if runner is not None else None
         summary = run_rescore(settings, MentionStore(settings.storage.path), lambda: get_scorer(settings),
-                              start=start, end=end, steps=steps, logger=get_run_logger(), score_rows=spread)
+                              start=start, end=end, steps=steps, logger=get_run_logger(),
+                              score_rows=spread_scoring(runner, settings))
     get_run_logger().info("rescore: %d of %d mentions changed on %d days", summary.changed, summary.rows,
                           summary.days)
     return asdict(summary)

@@ -54,6 +54,13 @@ def scoring_runner(settings: Settings, workers: int | None = None) -> Iterator[A
         yield runner
 
 
+def spread_scoring(runner: Any, settings: Settings) -> Callable[..., ScoredPage] | None:
+    """``score(records, on_progress=None)`` on the runner's workers, or None without a runner (score in process)."""
+    if runner is None:
+        return None
+    return lambda records, on_progress=None: score_distributed(runner, settings, records, on_progress)
+
+
 def score_distributed(runner: Any, settings: Settings, records: list[dict[str, Any]],
                       on_progress: Callable[[int], None] | None = None) -> ScoredPage:
     """Score ``records`` as chunks on the runner's workers; the merged page equals a serial ``score_records``."""

@@ -14,6 +14,7 @@ files there (an object appears whole when its upload completes) and delta-rs kee
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -21,6 +22,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -134,10 +136,14 @@ class Table:
     def write(self, table: pa.Table, partition: str) -> AddAction:
         """Write ``table`` as a new file of ``partition`` (not yet visible: ``commit`` publishes it)."""
         rel = f"{self.partition}={partition}/part-{uuid.uuid4().hex[:20]}.parquet"
-        target = self.folder / rel  # in object storage: written locally, then one upload (whole or nothing)
-        write_atomic(target, lambda tmp: pq.write_table(table, tmp, compression="zstd", write_page_checksum=True))
-        size = self.fs.get_file_info(self._fs_path(rel)).size if self.remote else target.stat().st_size
-        return AddAction(rel, size, {self.partition: partition}, int(time.time() * 1000), True,
+        sizes: list[int] = []
+
+        def write(tmp: Path) -> None:  # in object storage: written locally, then one upload (whole or nothing)
+            pq.write_table(table, tmp, compression="zstd", write_page_checksum=True)
+            sizes.append(tmp.stat().st_size)
+
+        write_atomic(self.folder / rel, write)
+        return AddAction(rel, sizes[0], {self.partition: partition}, int(time.time() * 1000), True,
                          json.dumps({"numRecords": table.num_rows}))
 
     def commit(self, snapshot: Snapshot, adds: Sequence[AddAction], removes: Sequence[DataFile]) -> None:
@@ -200,29 +206,30 @@ class Table:
     def damaged(self, files: Sequence[DataFile]) -> list[tuple[DataFile, str]]:
         """Those of ``files`` that are gone or whose size differs from the log's (truncated, emptied).
 
-        A stat per file, so cheap enough for every connection; flipped bytes keep the size and are caught
-        by the page checksums when read.
+        A stat per file (one listing in object storage), cheap enough for every connection; flipped bytes
+        keep the size and are caught by the page checksums when read.
         """
         found: list[tuple[DataFile, str]] = []
-        if self.remote:  # one listing instead of a request per file
-            listed = {i.path: i.size for i in self.fs.get_file_info(pa.fs.FileSelector(self._base, recursive=True,
-                                                                                       allow_not_found=True))}
-            for f in files:
-                size = listed.get(self._fs_path(f))
-                if size is None:
-                    found.append((f, "missing"))
-                elif size != f.size:
-                    found.append((f, f"{size} bytes, the log recorded {f.size} (truncated or overwritten)"))
-            return found
+        sizes = self._sizes(files)
         for f in files:
-            try:
-                size = self.path(f).stat().st_size
-            except FileNotFoundError:
+            size = sizes.get(f.rel)
+            if size is None:
                 found.append((f, "missing"))
-                continue
-            if size != f.size:
+            elif size != f.size:
                 found.append((f, f"{size} bytes, the log recorded {f.size} (truncated or overwritten)"))
         return found
+
+    def _sizes(self, files: Sequence[DataFile]) -> dict[str, int]:
+        """Size of each of ``files`` that exists: a stat each on disk, one listing in object storage."""
+        if self.remote:
+            selector = pa.fs.FileSelector(self._base, recursive=True, allow_not_found=True)
+            listed = {i.path: i.size for i in self.fs.get_file_info(selector)}
+            return {f.rel: listed[p] for f in files if (p := self._fs_path(f)) in listed}
+        sizes = {}
+        for f in files:
+            with contextlib.suppress(FileNotFoundError):
+                sizes[f.rel] = self.path(f).stat().st_size
+        return sizes
 
     def intact(self, files: Sequence[DataFile]) -> list[DataFile]:
         """``files`` without the damaged ones, each left out with a one-line warning (for readers)."""
@@ -250,9 +257,9 @@ class Table:
 
     def vacuum(self) -> int:
         """Delete files removed more than ``RETENTION_HOURS`` ago; returns how many (commits only if any)."""
-        if not self.exists():
+        table = self.log()
+        if table is None:
             return 0
-        table = self._open_log()
         if not table.vacuum(retention_hours=RETENTION_HOURS, enforce_retention_duration=False, dry_run=True):
             return 0
         return len(table.vacuum(retention_hours=RETENTION_HOURS, enforce_retention_duration=False, dry_run=False))

@@ -19,7 +19,6 @@ import os
 import socket
 import threading
 import time
-import uuid
 from datetime import UTC, datetime
 from functools import cache
 from types import TracebackType
@@ -46,9 +45,8 @@ def lease_seconds() -> float:
 @cache
 def _s3_filesystem(endpoint: str | None, region: str | None) -> pafs.FileSystem:
     """Pyarrow's S3 file system for the environment's endpoint (one per process: it pools connections)."""
-    return pafs.FileSystem.from_uri("s3://voxpop-probe/")[0] if endpoint is None else pafs.S3FileSystem(
-        endpoint_override=endpoint, scheme="http" if endpoint.startswith("http://") else "https",
-        region=region or "us-east-1")
+    return pafs.S3FileSystem(endpoint_override=endpoint, region=region or "us-east-1",
+                             scheme="http" if endpoint and endpoint.startswith("http://") else "https")
 
 
 def arrow_fs(path: StorePath) -> tuple[pafs.FileSystem, str]:
@@ -113,7 +111,7 @@ class ObjectLock:
         return self._count > 0
 
     def _body(self) -> bytes:
-        note = {"owner": uuid.uuid4().hex, "pid": os.getpid(), "host": socket.gethostname(),
+        note = {"pid": os.getpid(), "host": socket.gethostname(),
                 "since": datetime.now(UTC).isoformat(), "expires": time.time() + lease_seconds()}
         return json.dumps(note).encode()
 
